@@ -1,0 +1,746 @@
+//! Reading CGRF buffers from untrusted bytes.
+//!
+//! [`Decoder::new`] checks the framing of the whole buffer once (header,
+//! every node header, no trailing bytes) and records where each node
+//! starts. Values then walk the graph from the root through
+//! [`Decoder::enter`]/[`Decoder::leave`] (compound nodes) and
+//! [`Decoder::leaf`] (scalars), which enforce the nesting depth, the visit
+//! budget and cycle detection. Nothing is allocated from a count read off
+//! the wire before the bytes behind that count have been checked.
+
+use super::encoder::{HEADER_LEN, MAGIC, NODE_HEADER_LEN, VERSION};
+use super::{AbiError, AbiErrorKind, Kind, Limits};
+
+/// Buffers with at most this many nodes decode without touching the heap.
+const INLINE_NODES: usize = 16;
+
+/// Where each node's payload starts, and which nodes are on the current
+/// path from the root (for cycle detection).
+#[derive(Debug)]
+enum NodeTable {
+    Inline {
+        payloads: [u32; INLINE_NODES],
+        on_path: u32,
+    },
+    Heap {
+        payloads: Vec<u32>,
+        on_path: Vec<u64>,
+    },
+}
+
+impl NodeTable {
+    #[inline]
+    fn payload_start(&self, index: usize) -> usize {
+        match self {
+            NodeTable::Inline { payloads, .. } => payloads[index] as usize,
+            NodeTable::Heap { payloads, .. } => payloads[index] as usize,
+        }
+    }
+
+    /// Marks `index` as on the path; false if it already was (a cycle).
+    #[inline]
+    fn mark(&mut self, index: usize) -> bool {
+        match self {
+            NodeTable::Inline { on_path, .. } => {
+                let bit = 1u32 << index;
+                let fresh = *on_path & bit == 0;
+                *on_path |= bit;
+                fresh
+            }
+            NodeTable::Heap { on_path, .. } => {
+                let (word, bit) = (index / 64, 1u64 << (index % 64));
+                let fresh = on_path[word] & bit == 0;
+                on_path[word] |= bit;
+                fresh
+            }
+        }
+    }
+
+    #[inline]
+    fn unmark(&mut self, index: usize) {
+        match self {
+            NodeTable::Inline { on_path, .. } => *on_path &= !(1u32 << index),
+            NodeTable::Heap { on_path, .. } => on_path[index / 64] &= !(1u64 << (index % 64)),
+        }
+    }
+}
+
+/// A validated view of a CGRF buffer, walked from the root by
+/// [`GraphValue::decode_node`](super::GraphValue::decode_node) impls.
+///
+/// ```
+/// use packr_runtime::abi::{self, Decoder, GraphValue, Limits};
+/// let bytes = abi::encode(&(20i32, 22i32)).unwrap();
+/// let mut dec = Decoder::new(&bytes, &Limits::default()).unwrap();
+/// let root = dec.root();
+/// let (a, b) = <(i32, i32)>::decode_node(&mut dec, root).unwrap();
+/// assert_eq!(a + b, 42);
+/// ```
+#[derive(Debug)]
+pub struct Decoder<'a> {
+    buf: &'a [u8],
+    table: NodeTable,
+    count: u32,
+    root: u32,
+    depth: u32,
+    visits_left: u64,
+    limits: Limits,
+}
+
+impl<'a> Decoder<'a> {
+    /// Checks the header and the framing of every node.
+    pub fn new(buf: &'a [u8], limits: &Limits) -> Result<Self, AbiError> {
+        if buf.len() > limits.max_buffer_size {
+            return Err(limit("buffer size", limits.max_buffer_size));
+        }
+        if buf.len() < HEADER_LEN {
+            return Err(AbiError::new(AbiErrorKind::TruncatedHeader { len: buf.len() }));
+        }
+        let magic: [u8; 4] = buf[0..4].try_into().unwrap_or_default();
+        if magic != MAGIC {
+            return Err(AbiError::new(AbiErrorKind::BadMagic(magic)));
+        }
+        let version = u16::from_le_bytes([buf[4], buf[5]]);
+        if version != VERSION {
+            return Err(AbiError::new(AbiErrorKind::BadVersion(version)));
+        }
+        if buf[6] != 0 || buf[7] != 0 {
+            return Err(AbiError::new(AbiErrorKind::NonZeroReserved));
+        }
+        let count = read_u32(buf, 8);
+        let root = read_u32(buf, 12);
+        if count == 0 {
+            return Err(AbiError::new(AbiErrorKind::NoNodes));
+        }
+        if count as usize > limits.max_node_count {
+            return Err(limit("node count", limits.max_node_count));
+        }
+        // Every node takes at least its 8-byte header: a count the bytes
+        // cannot back is rejected before anything is allocated for it.
+        if count as usize > (buf.len() - HEADER_LEN) / NODE_HEADER_LEN {
+            return Err(AbiError::new(AbiErrorKind::TruncatedNode));
+        }
+        if root >= count {
+            return Err(AbiError::new(AbiErrorKind::IndexOutOfRange { index: root, count }));
+        }
+        let mut table = if count as usize <= INLINE_NODES {
+            NodeTable::Inline {
+                payloads: [0; INLINE_NODES],
+                on_path: 0,
+            }
+        } else {
+            NodeTable::Heap {
+                payloads: Vec::with_capacity(count as usize),
+                on_path: vec![0; (count as usize).div_ceil(64)],
+            }
+        };
+        let mut pos = HEADER_LEN;
+        for i in 0..count as usize {
+            if buf.len() - pos < NODE_HEADER_LEN {
+                return Err(AbiError::at(i as u32, AbiErrorKind::TruncatedNode));
+            }
+            let kind = buf[pos];
+            if Kind::from_u8(kind).is_none() {
+                return Err(AbiError::at(i as u32, AbiErrorKind::UnknownKind(kind)));
+            }
+            if buf[pos + 1] != 0 || buf[pos + 2] != 0 || buf[pos + 3] != 0 {
+                return Err(AbiError::at(i as u32, AbiErrorKind::NonZeroReserved));
+            }
+            let len = read_u32(buf, pos + 4) as usize;
+            if len > limits.max_payload_size {
+                return Err(AbiError::at(
+                    i as u32,
+                    AbiErrorKind::LimitExceeded {
+                        what: "payload size",
+                        limit: limits.max_payload_size as u64,
+                    },
+                ));
+            }
+            let start = pos + NODE_HEADER_LEN;
+            if buf.len() - start < len {
+                return Err(AbiError::at(i as u32, AbiErrorKind::TruncatedNode));
+            }
+            match &mut table {
+                NodeTable::Inline { payloads, .. } => payloads[i] = start as u32,
+                NodeTable::Heap { payloads, .. } => payloads.push(start as u32),
+            }
+            pos = start + len;
+        }
+        if pos != buf.len() {
+            return Err(AbiError::new(AbiErrorKind::TrailingBytes {
+                extra: buf.len() - pos,
+            }));
+        }
+        Ok(Decoder {
+            buf,
+            table,
+            count,
+            root,
+            depth: 0,
+            visits_left: limits.max_visits,
+            limits: *limits,
+        })
+    }
+
+    /// Index of the root node.
+    #[inline]
+    pub fn root(&self) -> u32 {
+        self.root
+    }
+
+    /// Number of nodes in the buffer.
+    #[inline]
+    pub fn node_count(&self) -> u32 {
+        self.count
+    }
+
+    /// The limits this decoder enforces.
+    #[inline]
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Kind and payload of node `index`, without any accounting. Fails only
+    /// for an index out of range.
+    #[inline]
+    pub fn peek(&self, index: u32) -> Result<(Kind, &'a [u8]), AbiError> {
+        if index >= self.count {
+            return Err(self.out_of_range(index));
+        }
+        let start = self.table.payload_start(index as usize);
+        let header = start - NODE_HEADER_LEN;
+        let len = read_u32(self.buf, header + 4) as usize;
+        // Kind bytes were checked in `new`.
+        let kind = Kind::from_u8(self.buf[header]).unwrap_or(Kind::Tuple);
+        Ok((kind, &self.buf[start..start + len]))
+    }
+
+    #[cold]
+    fn out_of_range(&self, index: u32) -> AbiError {
+        AbiError::new(AbiErrorKind::IndexOutOfRange {
+            index,
+            count: self.count,
+        })
+    }
+
+    #[inline]
+    fn spend_visit(&mut self, index: u32) -> Result<(), AbiError> {
+        if self.visits_left == 0 {
+            return Err(AbiError::at(
+                index,
+                AbiErrorKind::LimitExceeded {
+                    what: "node visits (shared children expand)",
+                    limit: self.limits.max_visits,
+                },
+            ));
+        }
+        self.visits_left -= 1;
+        Ok(())
+    }
+
+    /// Visits a scalar node that must be of `kind` and returns its payload.
+    #[inline]
+    pub fn leaf(&mut self, index: u32, kind: Kind) -> Result<&'a [u8], AbiError> {
+        let (found, payload) = self.peek(index)?;
+        if found != kind {
+            return Err(AbiError::wrong_kind(index, kind, found));
+        }
+        self.spend_visit(index)?;
+        Ok(payload)
+    }
+
+    /// Visits a scalar node of fixed `kind` and width `N`, returning its bytes.
+    #[inline]
+    pub fn fixed<const N: usize>(&mut self, index: u32, kind: Kind) -> Result<[u8; N], AbiError> {
+        let payload = self.leaf(index, kind)?;
+        match payload.try_into() {
+            Ok(bytes) => Ok(bytes),
+            Err(_) if payload.len() < N => {
+                Err(AbiError::at(index, AbiErrorKind::PayloadTooShort))
+            }
+            Err(_) => Err(AbiError::at(index, AbiErrorKind::PayloadTrailing)),
+        }
+    }
+
+    /// Visits a string node and borrows its text from the buffer.
+    #[inline]
+    pub fn str(&mut self, index: u32) -> Result<&'a str, AbiError> {
+        let payload = self.leaf(index, Kind::String)?;
+        let mut r = Reader::new(index, payload);
+        let len = r.u32()? as usize;
+        let bytes = r.bytes(len)?;
+        r.finish()?;
+        std::str::from_utf8(bytes).map_err(|_| AbiError::at(index, AbiErrorKind::InvalidUtf8))
+    }
+
+    /// Enters compound node `index`: checks the depth bound, the visit
+    /// budget and that the node is not already on the path from the root.
+    /// Every successful `enter` must be matched by [`leave`](Self::leave).
+    #[inline]
+    pub fn enter(&mut self, index: u32) -> Result<(Kind, Reader<'a>), AbiError> {
+        let (kind, payload) = self.peek(index)?;
+        if self.depth >= self.limits.max_depth {
+            return Err(AbiError::at(
+                index,
+                AbiErrorKind::LimitExceeded {
+                    what: "nesting depth",
+                    limit: self.limits.max_depth as u64,
+                },
+            ));
+        }
+        self.spend_visit(index)?;
+        if !self.table.mark(index as usize) {
+            return Err(AbiError::at(index, AbiErrorKind::Cycle { index }));
+        }
+        self.depth += 1;
+        Ok((kind, Reader::new(index, payload)))
+    }
+
+    /// Enters node `index`, which must be of `kind`.
+    #[inline]
+    pub fn enter_kind(&mut self, index: u32, kind: Kind) -> Result<Reader<'a>, AbiError> {
+        let (found, _) = self.peek(index)?;
+        if found != kind {
+            return Err(AbiError::wrong_kind(index, kind, found));
+        }
+        Ok(self.enter(index)?.1)
+    }
+
+    /// Leaves a node entered with [`enter`](Self::enter).
+    #[inline]
+    pub fn leave(&mut self, index: u32) {
+        self.table.unmark(index as usize);
+        self.depth -= 1;
+    }
+
+    /// Enters a tuple node and returns its children; fails unless it has
+    /// exactly `expected` of them.
+    #[inline]
+    pub fn enter_tuple(&mut self, index: u32, expected: usize) -> Result<Children<'a>, AbiError> {
+        let mut r = self.enter_kind(index, Kind::Tuple)?;
+        let n = r.count(4, &self.limits)?;
+        let children = r.children(n)?;
+        r.finish()?;
+        if n != expected {
+            return Err(AbiError::mismatch(
+                index,
+                format_args!("tuple of {expected}"),
+                format_args!("tuple of {n}"),
+            ));
+        }
+        Ok(children)
+    }
+
+    /// Enters an option node and returns its child, if present.
+    #[inline]
+    pub fn enter_option(&mut self, index: u32) -> Result<Option<u32>, AbiError> {
+        let mut r = self.enter_kind(index, Kind::Option)?;
+        r.skip_type(self.limits.max_depth)?;
+        let present = r.u8()?;
+        let child = match present {
+            0 => None,
+            1 => Some(r.u32()?),
+            b => return Err(AbiError::at(index, AbiErrorKind::InvalidFlagByte(b))),
+        };
+        r.finish()?;
+        Ok(child)
+    }
+
+    /// Enters a result node and returns `Ok(child)` or `Err(child)`.
+    #[inline]
+    pub fn enter_result(&mut self, index: u32) -> Result<Result<u32, u32>, AbiError> {
+        let mut r = self.enter_kind(index, Kind::Result)?;
+        r.skip_type(self.limits.max_depth)?;
+        r.skip_type(self.limits.max_depth)?;
+        let tag = r.u32()?;
+        let has_payload = r.u8()?;
+        if has_payload != 1 {
+            return Err(AbiError::at(index, AbiErrorKind::InvalidFlagByte(has_payload)));
+        }
+        let child = r.u32()?;
+        r.finish()?;
+        match tag {
+            0 => Ok(Ok(child)),
+            1 => Ok(Err(child)),
+            t => Err(AbiError::invalid(index, format!("result tag {t}, expected 0 or 1"))),
+        }
+    }
+
+    /// Enters a list node (non-primitive elements) and returns its children.
+    #[inline]
+    pub fn enter_list(&mut self, index: u32) -> Result<Children<'a>, AbiError> {
+        let mut r = self.enter_kind(index, Kind::List)?;
+        let elem = r.skip_type(self.limits.max_depth)?;
+        if elem.fixed_width().is_some() {
+            return Err(AbiError::at(index, AbiErrorKind::PrimitiveList));
+        }
+        let n = r.count(4, &self.limits)?;
+        let children = r.children(n)?;
+        r.finish()?;
+        Ok(children)
+    }
+
+    /// Visits an array node (a leaf) and returns its element kind, element
+    /// count and packed data; the data length is checked against the count.
+    #[inline]
+    pub fn array(&mut self, index: u32) -> Result<(Kind, usize, &'a [u8]), AbiError> {
+        let payload = self.leaf(index, Kind::Array)?;
+        let mut r = Reader::new(index, payload);
+        let tag = r.u8()?;
+        let elem = Kind::from_u8(tag)
+            .ok_or_else(|| AbiError::at(index, AbiErrorKind::UnknownKind(tag)))?;
+        let width = elem
+            .fixed_width()
+            .ok_or_else(|| AbiError::at(index, AbiErrorKind::NonPrimitiveArray(tag)))?;
+        let n = r.count(width, &self.limits)?;
+        let data = r.bytes(n * width)?;
+        r.finish()?;
+        Ok((elem, n, data))
+    }
+
+    /// Enters a record node and returns a reader of its fields.
+    #[inline]
+    pub fn enter_record(&mut self, index: u32) -> Result<RecordReader<'a>, AbiError> {
+        let mut r = self.enter_kind(index, Kind::Record)?;
+        let type_name = r.str()?;
+        // Each field takes at least 8 bytes: its name's length and its child.
+        let n = r.count(8, &self.limits)?;
+        let names_start = r.pos;
+        for _ in 0..n {
+            let len = r.u32()? as usize;
+            r.bytes(len)?;
+        }
+        let children = r.children(n)?;
+        r.finish()?;
+        Ok(RecordReader {
+            index,
+            type_name,
+            count: n,
+            names: &r.data[names_start..],
+            children,
+            cursor: 0,
+            cursor_field: 0,
+        })
+    }
+
+    /// Enters a variant node and returns its names, tag and payload children.
+    #[inline]
+    pub fn enter_variant(&mut self, index: u32) -> Result<VariantNode<'a>, AbiError> {
+        let mut r = self.enter_kind(index, Kind::Variant)?;
+        let type_name = r.str()?;
+        let case_name = r.str()?;
+        let tag = r.u32()?;
+        let n = r.count(4, &self.limits)?;
+        let payload = r.children(n)?;
+        r.finish()?;
+        Ok(VariantNode {
+            type_name,
+            case_name,
+            tag,
+            payload,
+        })
+    }
+}
+
+#[inline]
+fn read_u32(buf: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]])
+}
+
+#[cold]
+fn limit(what: &'static str, limit: usize) -> AbiError {
+    AbiError::new(AbiErrorKind::LimitExceeded {
+        what,
+        limit: limit as u64,
+    })
+}
+
+/// A cursor over one node's payload. Every read is bounds-checked and
+/// reports the node index on failure.
+#[derive(Debug, Clone)]
+pub struct Reader<'a> {
+    index: u32,
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader over `data`, the payload of node `index`.
+    #[inline]
+    pub fn new(index: u32, data: &'a [u8]) -> Self {
+        Reader {
+            index,
+            data,
+            pos: 0,
+        }
+    }
+
+    /// The node being read.
+    #[inline]
+    pub fn node(&self) -> u32 {
+        self.index
+    }
+
+    /// Bytes not read yet.
+    #[inline]
+    pub fn remaining(&self) -> usize {
+        self.data.len() - self.pos
+    }
+
+    /// Reads `n` bytes.
+    #[inline]
+    pub fn bytes(&mut self, n: usize) -> Result<&'a [u8], AbiError> {
+        if self.remaining() < n {
+            return Err(AbiError::at(self.index, AbiErrorKind::PayloadTooShort));
+        }
+        let out = &self.data[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(out)
+    }
+
+    /// Reads one byte.
+    #[inline]
+    pub fn u8(&mut self) -> Result<u8, AbiError> {
+        Ok(self.bytes(1)?[0])
+    }
+
+    /// Reads a little-endian u32.
+    #[inline]
+    pub fn u32(&mut self) -> Result<u32, AbiError> {
+        let b = self.bytes(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// Reads a u32-length-prefixed UTF-8 string.
+    #[inline]
+    pub fn str(&mut self) -> Result<&'a str, AbiError> {
+        let len = self.u32()? as usize;
+        let bytes = self.bytes(len)?;
+        std::str::from_utf8(bytes).map_err(|_| AbiError::at(self.index, AbiErrorKind::InvalidUtf8))
+    }
+
+    /// Reads an item count whose items take at least `min_item_bytes` each,
+    /// rejecting counts the remaining payload cannot back or that exceed
+    /// the sequence limit.
+    #[inline]
+    pub fn count(&mut self, min_item_bytes: usize, limits: &Limits) -> Result<usize, AbiError> {
+        let n = self.u32()? as usize;
+        if n > limits.max_sequence_len {
+            return Err(AbiError::at(
+                self.index,
+                AbiErrorKind::LimitExceeded {
+                    what: "sequence length",
+                    limit: limits.max_sequence_len as u64,
+                },
+            ));
+        }
+        if n.saturating_mul(min_item_bytes) > self.remaining() {
+            return Err(AbiError::at(self.index, AbiErrorKind::PayloadTooShort));
+        }
+        Ok(n)
+    }
+
+    /// Reads `n` child indices.
+    #[inline]
+    pub fn children(&mut self, n: usize) -> Result<Children<'a>, AbiError> {
+        Ok(Children {
+            data: self.bytes(n * 4)?,
+        })
+    }
+
+    /// Fails if any payload byte was not read.
+    #[inline]
+    pub fn finish(&self) -> Result<(), AbiError> {
+        if self.pos != self.data.len() {
+            return Err(AbiError::at(self.index, AbiErrorKind::PayloadTrailing));
+        }
+        Ok(())
+    }
+
+    /// Skips a type descriptor, checking its syntax, and returns its top
+    /// tag. `depth` bounds descriptor nesting.
+    pub fn skip_type(&mut self, depth: u32) -> Result<Kind, AbiError> {
+        let tag = self.u8()?;
+        let kind = Kind::from_u8(tag)
+            .filter(|k| *k != Kind::Array)
+            .ok_or_else(|| AbiError::at(self.index, AbiErrorKind::UnknownKind(tag)))?;
+        if depth == 0 && matches!(kind, Kind::List | Kind::Option | Kind::Result | Kind::Tuple) {
+            return Err(AbiError::at(
+                self.index,
+                AbiErrorKind::LimitExceeded {
+                    what: "type descriptor nesting",
+                    limit: 0,
+                },
+            ));
+        }
+        match kind {
+            Kind::List | Kind::Option => {
+                self.skip_type(depth - 1)?;
+            }
+            Kind::Result => {
+                self.skip_type(depth - 1)?;
+                self.skip_type(depth - 1)?;
+            }
+            Kind::Record | Kind::Variant => {
+                self.str()?;
+            }
+            Kind::Tuple => {
+                let n = self.u32()? as usize;
+                if n > self.remaining() {
+                    return Err(AbiError::at(self.index, AbiErrorKind::PayloadTooShort));
+                }
+                for _ in 0..n {
+                    self.skip_type(depth - 1)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(kind)
+    }
+}
+
+/// Child indices of a compound node, in order.
+#[derive(Debug, Clone)]
+pub struct Children<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> Children<'a> {
+    /// Number of children.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.data.len() / 4
+    }
+
+    /// True when there are none.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// The `i`-th child index (`i < len()`).
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<u32> {
+        let b = self.data.get(i * 4..i * 4 + 4)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+}
+
+impl Iterator for Children<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        let (head, rest) = self.data.split_first_chunk::<4>()?;
+        self.data = rest;
+        Some(u32::from_le_bytes(*head))
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.len(), Some(self.len()))
+    }
+}
+
+impl ExactSizeIterator for Children<'_> {}
+
+/// The fields of a record node, looked up by name.
+///
+/// Lookups in declaration order are O(1) each (a cursor remembers where the
+/// last one matched), so decoding a record the reference way, by field
+/// name, costs no more than decoding by position when the writer kept the
+/// order.
+#[derive(Debug, Clone)]
+pub struct RecordReader<'a> {
+    index: u32,
+    type_name: &'a str,
+    count: usize,
+    /// The field-name section (validated), followed by the child indices.
+    names: &'a [u8],
+    children: Children<'a>,
+    cursor: usize,
+    cursor_field: usize,
+}
+
+impl<'a> RecordReader<'a> {
+    /// The record's node index.
+    pub fn node(&self) -> u32 {
+        self.index
+    }
+
+    /// The type name carried on the wire.
+    pub fn type_name(&self) -> &'a str {
+        self.type_name
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// True for a record without fields.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    #[inline]
+    fn name_at(&self, pos: usize) -> (&'a str, usize) {
+        let len = u32::from_le_bytes([
+            self.names[pos],
+            self.names[pos + 1],
+            self.names[pos + 2],
+            self.names[pos + 3],
+        ]) as usize;
+        let bytes = &self.names[pos + 4..pos + 4 + len];
+        // Non-UTF-8 names can never match a requested name; they read as "".
+        (std::str::from_utf8(bytes).unwrap_or(""), pos + 4 + len)
+    }
+
+    /// The child index of field `name`, if the record has it.
+    #[inline]
+    pub fn field(&mut self, name: &str) -> Option<u32> {
+        if self.cursor_field < self.count {
+            let (found, next) = self.name_at(self.cursor);
+            if found == name {
+                let child = self.children.get(self.cursor_field);
+                self.cursor = next;
+                self.cursor_field += 1;
+                return child;
+            }
+        }
+        let mut pos = 0;
+        for i in 0..self.count {
+            let (found, next) = self.name_at(pos);
+            if found == name {
+                self.cursor = next;
+                self.cursor_field = i + 1;
+                return self.children.get(i);
+            }
+            pos = next;
+        }
+        None
+    }
+
+    /// Every field as (name, child index), in wire order.
+    pub fn fields(&self) -> impl Iterator<Item = (&'a str, u32)> + '_ {
+        let mut pos = 0;
+        (0..self.count).map(move |i| {
+            let (name, next) = self.name_at(pos);
+            pos = next;
+            (name, self.children.get(i).unwrap_or(u32::MAX))
+        })
+    }
+}
+
+/// A variant node's names, tag and payload children.
+#[derive(Debug, Clone)]
+pub struct VariantNode<'a> {
+    /// The variant type name carried on the wire.
+    pub type_name: &'a str,
+    /// The case name carried on the wire.
+    pub case_name: &'a str,
+    /// The case tag; typed decoders match cases by tag.
+    pub tag: u32,
+    /// Payload children (none for an enum case).
+    pub payload: Children<'a>,
+}

@@ -1,0 +1,9 @@
+//! The runtime of packr: the Graph ABI codec ([`abi`]), and (with the
+//! `wasmtime` / `wasmi` features) the engine abstraction that generated
+//! host bindings target.
+//!
+//! With `default-features = false` only the engine-independent parts are
+//! built, which is what packr's proc-macros depend on.
+#![warn(missing_docs)]
+
+pub mod abi;
