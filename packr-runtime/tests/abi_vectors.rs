@@ -11,7 +11,10 @@ fn vectors() -> BTreeMap<String, Vec<u8>> {
     let ours = include_str!("data/vectors.tsv");
     let contract = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/abi/vectors.tsv");
     if let Ok(theirs) = std::fs::read_to_string(contract) {
-        assert_eq!(ours, theirs, "tests/data/vectors.tsv is out of date with {contract}");
+        assert_eq!(
+            ours, theirs,
+            "tests/data/vectors.tsv is out of date with {contract}"
+        );
     }
     ours.lines()
         .filter(|l| !l.trim().is_empty())
@@ -64,10 +67,19 @@ fn dynamic_values() -> Vec<(&'static str, Value)> {
         ("string \"hi\"", "hi".into()),
         ("string \"\"", "".into()),
         ("flags 0b101", Flags(0b101)),
-        ("list<u8> [1,2,3]", list(ValueType::U8, vec![U8(1), U8(2), U8(3)])),
+        (
+            "list<u8> [1,2,3]",
+            list(ValueType::U8, vec![U8(1), U8(2), U8(3)]),
+        ),
         ("list<u8> []", list(ValueType::U8, vec![])),
-        ("list<s64> [-1,2]", list(ValueType::S64, vec![S64(-1), S64(2)])),
-        ("list<string> [\"a\",\"bc\"]", list(ValueType::String, vec!["a".into(), "bc".into()])),
+        (
+            "list<s64> [-1,2]",
+            list(ValueType::S64, vec![S64(-1), S64(2)]),
+        ),
+        (
+            "list<string> [\"a\",\"bc\"]",
+            list(ValueType::String, vec!["a".into(), "bc".into()]),
+        ),
         (
             "option<s32> some(7)",
             Option {
@@ -119,9 +131,18 @@ fn dynamic_values() -> Vec<(&'static str, Value)> {
         ("tuple<> (unit)", Value::UNIT),
         ("tuple<s32,s32> (20,22)", Tuple(vec![S32(20), S32(22)])),
         ("record point {x: 1, y: -2}", point()),
-        ("list<point> [{1,-2}]", list(ValueType::Record("point".into()), vec![point()])),
-        ("enum color::green (variant tag 1, no payload)", var("color", "green", 1, vec![])),
-        ("variant shape::circle(f64 2.0) tag 0", var("shape", "circle", 0, vec![F64(2.0)])),
+        (
+            "list<point> [{1,-2}]",
+            list(ValueType::Record("point".into()), vec![point()]),
+        ),
+        (
+            "enum color::green (variant tag 1, no payload)",
+            var("color", "green", 1, vec![]),
+        ),
+        (
+            "variant shape::circle(f64 2.0) tag 0",
+            var("shape", "circle", 0, vec![F64(2.0)]),
+        ),
         (
             "variant sexpr::lst([sym(\"a\"), num(1)]) tags sym=0 num=1 lst=2",
             var(
@@ -130,7 +151,10 @@ fn dynamic_values() -> Vec<(&'static str, Value)> {
                 2,
                 vec![list(
                     ValueType::Variant("sexpr".into()),
-                    vec![var("sexpr", "sym", 0, vec!["a".into()]), var("sexpr", "num", 1, vec![S64(1)])],
+                    vec![
+                        var("sexpr", "sym", 0, vec!["a".into()]),
+                        var("sexpr", "num", 1, vec![S64(1)]),
+                    ],
                 )],
             ),
         ),
@@ -143,7 +167,9 @@ fn dynamic_values_encode_to_the_reference_bytes_and_back() {
     let values = dynamic_values();
     assert_eq!(values.len(), vectors.len(), "every vector is covered");
     for (name, value) in values {
-        let expected = vectors.get(name).unwrap_or_else(|| panic!("no vector named {name}"));
+        let expected = vectors
+            .get(name)
+            .unwrap_or_else(|| panic!("no vector named {name}"));
         assert_eq!(&abi::encode(&value).unwrap(), expected, "encoding {name}");
         assert_eq!(abi::decode(expected).unwrap(), value, "decoding {name}");
     }
@@ -151,9 +177,19 @@ fn dynamic_values_encode_to_the_reference_bytes_and_back() {
 
 fn check_typed<T: GraphValue + PartialEq + std::fmt::Debug>(name: &str, value: T) {
     let vectors = vectors();
-    let expected = vectors.get(name).unwrap_or_else(|| panic!("no vector named {name}"));
-    assert_eq!(&abi::encode(&value).unwrap(), expected, "typed encoding of {name}");
-    assert_eq!(abi::decode_as::<T>(expected).unwrap(), value, "typed decoding of {name}");
+    let expected = vectors
+        .get(name)
+        .unwrap_or_else(|| panic!("no vector named {name}"));
+    assert_eq!(
+        &abi::encode(&value).unwrap(),
+        expected,
+        "typed encoding of {name}"
+    );
+    assert_eq!(
+        abi::decode_as::<T>(expected).unwrap(),
+        value,
+        "typed decoding of {name}"
+    );
 }
 
 #[test]
@@ -174,13 +210,22 @@ fn typed_values_encode_to_the_reference_bytes_and_back() {
     check_typed("list<u8> [1,2,3]", [1u8, 2, 3]);
     check_typed("list<u8> []", Vec::<u8>::new());
     check_typed("list<s64> [-1,2]", vec![-1i64, 2]);
-    check_typed("list<string> [\"a\",\"bc\"]", vec!["a".to_string(), "bc".to_string()]);
+    check_typed(
+        "list<string> [\"a\",\"bc\"]",
+        vec!["a".to_string(), "bc".to_string()],
+    );
     check_typed("option<s32> some(7)", Some(7i32));
     check_typed("option<s32> none", None::<i32>);
     check_typed("option<option<string>> some(none)", Some(None::<String>));
     check_typed("result<u8,string> ok(5)", Ok::<u8, String>(5));
-    check_typed("result<u8,string> err(\"no\")", Err::<u8, String>("no".into()));
-    check_typed("result<_,string> ok(()) (unit as empty tuple)", Ok::<(), String>(()));
+    check_typed(
+        "result<u8,string> err(\"no\")",
+        Err::<u8, String>("no".into()),
+    );
+    check_typed(
+        "result<_,string> ok(()) (unit as empty tuple)",
+        Ok::<(), String>(()),
+    );
     check_typed("tuple<> (unit)", ());
     check_typed("tuple<s32,s32> (20,22)", (20i32, 22i32));
 }
@@ -189,5 +234,8 @@ fn typed_values_encode_to_the_reference_bytes_and_back() {
 fn borrowed_forms_encode_like_owned_ones() {
     let vectors = vectors();
     assert_eq!(&abi::encode("hi").unwrap(), &vectors["string \"hi\""]);
-    assert_eq!(&abi::encode(&[1u8, 2, 3][..]).unwrap(), &vectors["list<u8> [1,2,3]"]);
+    assert_eq!(
+        &abi::encode(&[1u8, 2, 3][..]).unwrap(),
+        &vectors["list<u8> [1,2,3]"]
+    );
 }
