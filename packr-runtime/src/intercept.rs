@@ -123,9 +123,13 @@ pub trait CallInterceptor: std::any::Any + Send {
 
     /// Called after the call succeeded (or was short-circuited), with its
     /// input and output bytes.
-    fn after(&mut self, call: &CallInfo<'_>, input: &[u8], output: &[u8]) -> Result<(), InterceptError> {
+    fn after(
+        &mut self,
+        call: &CallInfo<'_>,
+        input: &[u8],
+        output: &[u8],
+    ) -> Result<(), InterceptError> {
         let _ = (call, input, output);
         Ok(())
-    }
     }
 }

@@ -120,7 +120,8 @@ where
     }
     fn decode_node(dec: &mut Decoder<'_>, index: u32) -> Result<Self, AbiError> {
         let items = decode_vec::<T>(dec, index)?;
-        let mut set = HashSet::with_capacity_and_hasher(bounded_capacity::<T>(items.len()), S::default());
+        let mut set =
+            HashSet::with_capacity_and_hasher(bounded_capacity::<T>(items.len()), S::default());
         set.extend(items);
         Ok(set)
     }

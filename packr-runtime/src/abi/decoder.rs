@@ -94,7 +94,9 @@ impl<'a> Decoder<'a> {
             return Err(limit("buffer size", limits.max_buffer_size));
         }
         if buf.len() < HEADER_LEN {
-            return Err(AbiError::new(AbiErrorKind::TruncatedHeader { len: buf.len() }));
+            return Err(AbiError::new(AbiErrorKind::TruncatedHeader {
+                len: buf.len(),
+            }));
         }
         let magic: [u8; 4] = buf[0..4].try_into().unwrap_or_default();
         if magic != MAGIC {
@@ -121,7 +123,10 @@ impl<'a> Decoder<'a> {
             return Err(AbiError::new(AbiErrorKind::TruncatedNode));
         }
         if root >= count {
-            return Err(AbiError::new(AbiErrorKind::IndexOutOfRange { index: root, count }));
+            return Err(AbiError::new(AbiErrorKind::IndexOutOfRange {
+                index: root,
+                count,
+            }));
         }
         let mut table = if count as usize <= INLINE_NODES {
             NodeTable::Inline {
@@ -255,9 +260,7 @@ impl<'a> Decoder<'a> {
         let payload = self.leaf(index, kind)?;
         match payload.try_into() {
             Ok(bytes) => Ok(bytes),
-            Err(_) if payload.len() < N => {
-                Err(AbiError::at(index, AbiErrorKind::PayloadTooShort))
-            }
+            Err(_) if payload.len() < N => Err(AbiError::at(index, AbiErrorKind::PayloadTooShort)),
             Err(_) => Err(AbiError::at(index, AbiErrorKind::PayloadTrailing)),
         }
     }
@@ -355,14 +358,20 @@ impl<'a> Decoder<'a> {
         let tag = r.u32()?;
         let has_payload = r.u8()?;
         if has_payload != 1 {
-            return Err(AbiError::at(index, AbiErrorKind::InvalidFlagByte(has_payload)));
+            return Err(AbiError::at(
+                index,
+                AbiErrorKind::InvalidFlagByte(has_payload),
+            ));
         }
         let child = r.u32()?;
         r.finish()?;
         match tag {
             0 => Ok(Ok(child)),
             1 => Ok(Err(child)),
-            t => Err(AbiError::invalid(index, format!("result tag {t}, expected 0 or 1"))),
+            t => Err(AbiError::invalid(
+                index,
+                format!("result tag {t}, expected 0 or 1"),
+            )),
         }
     }
 

@@ -121,7 +121,10 @@ pub(crate) fn read_value_type(r: &mut Reader<'_>, depth: u32) -> Result<ValueTyp
 
 #[cold]
 fn unreachable_array(node: u32) -> Result<ValueType, AbiError> {
-    Err(AbiError::at(node, AbiErrorKind::UnknownKind(Kind::Array as u8)))
+    Err(AbiError::at(
+        node,
+        AbiErrorKind::UnknownKind(Kind::Array as u8),
+    ))
 }
 
 /// The array element kind for a fixed-width primitive type.
@@ -193,13 +196,21 @@ fn unpack_item(node: u32, kind: Kind, b: &[u8]) -> Result<Value, AbiError> {
         Kind::F32 => Value::F32(f32::from_bits(u32_at())),
         Kind::Char => {
             let v = u32_at();
-            Value::Char(char::from_u32(v).ok_or_else(|| AbiError::at(node, AbiErrorKind::InvalidChar(v)))?)
+            Value::Char(
+                char::from_u32(v)
+                    .ok_or_else(|| AbiError::at(node, AbiErrorKind::InvalidChar(v)))?,
+            )
         }
         Kind::U64 => Value::U64(u64_at()),
         Kind::S64 => Value::S64(u64_at() as i64),
         Kind::F64 => Value::F64(f64::from_bits(u64_at())),
         Kind::Flags => Value::Flags(u64_at()),
-        other => return Err(AbiError::at(node, AbiErrorKind::NonPrimitiveArray(other as u8))),
+        other => {
+            return Err(AbiError::at(
+                node,
+                AbiErrorKind::NonPrimitiveArray(other as u8),
+            ));
+        }
     })
 }
 
@@ -419,7 +430,10 @@ impl GraphValue for Value {
                 let tag = r.u32()?;
                 let has_payload = r.u8()?;
                 if has_payload != 1 {
-                    return Err(AbiError::at(index, AbiErrorKind::InvalidFlagByte(has_payload)));
+                    return Err(AbiError::at(
+                        index,
+                        AbiErrorKind::InvalidFlagByte(has_payload),
+                    ));
                 }
                 let child = r.u32()?;
                 r.finish()?;
@@ -427,7 +441,12 @@ impl GraphValue for Value {
                 let value = match tag {
                     0 => Ok(inner),
                     1 => Err(inner),
-                    t => return Err(AbiError::invalid(index, format!("result tag {t}, expected 0 or 1"))),
+                    t => {
+                        return Err(AbiError::invalid(
+                            index,
+                            format!("result tag {t}, expected 0 or 1"),
+                        ));
+                    }
                 };
                 dec.leave(index);
                 Value::Result {

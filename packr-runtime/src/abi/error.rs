@@ -175,7 +175,10 @@ impl fmt::Display for AbiErrorKind {
         use AbiErrorKind::*;
         match self {
             TruncatedHeader { len } => {
-                write!(f, "buffer of {len} bytes is shorter than the 16-byte header")
+                write!(
+                    f,
+                    "buffer of {len} bytes is shorter than the 16-byte header"
+                )
             }
             BadMagic(m) => write!(f, "bad magic {m:02x?}, expected \"CGRF\""),
             BadVersion(v) => write!(f, "unsupported version {v}, expected 2"),
@@ -185,7 +188,10 @@ impl fmt::Display for AbiErrorKind {
             TrailingBytes { extra } => write!(f, "{extra} trailing bytes after the last node"),
             UnknownKind(k) => write!(f, "unknown kind or type tag 0x{k:02x}"),
             IndexOutOfRange { index, count } => {
-                write!(f, "child index {index} out of range (buffer has {count} nodes)")
+                write!(
+                    f,
+                    "child index {index} out of range (buffer has {count} nodes)"
+                )
             }
             Cycle { index } => write!(f, "cycle: node {index} is its own descendant"),
             PayloadTooShort => f.write_str("payload shorter than its kind needs"),
@@ -198,14 +204,19 @@ impl fmt::Display for AbiErrorKind {
                 "list node with a fixed-width primitive element type (must be an array node)",
             ),
             NonPrimitiveArray(t) => {
-                write!(f, "array node with non-primitive element type tag 0x{t:02x}")
+                write!(
+                    f,
+                    "array node with non-primitive element type tag 0x{t:02x}"
+                )
             }
             LimitExceeded { what, limit } => write!(f, "{what} exceeds the limit of {limit}"),
             TypeMismatch { expected, found } => write!(f, "expected {expected}, found {found}"),
             MissingField { record, field } => {
                 write!(f, "record {record} lacks required field `{field}`")
             }
-            UnknownCase { variant, tag } => write!(f, "variant {variant} has no case with tag {tag}"),
+            UnknownCase { variant, tag } => {
+                write!(f, "variant {variant} has no case with tag {tag}")
+            }
             Invalid(m) => f.write_str(m),
             Unencodable(m) => write!(f, "cannot encode: {m}"),
         }
