@@ -23,6 +23,49 @@ pub use packr_runtime::abi::{GraphValue, Value};
 pub use packr_runtime::intercept;
 
 /// Derives [`GraphValue`](trait@GraphValue): named structs become records,
-/// tuple structs tuples, enums variants. See the crate docs of
-/// `packr-derive` for the attributes.
+/// tuple structs tuples, unit structs the empty tuple, enums variants
+/// (struct variants carry one record named like the case). Records decode
+/// by field name, variants by tag. Attributes go in `#[graph(...)]`:
+/// `rename`, `rename_all`, `crate` on the type; `rename`, `tag`,
+/// `rename_all` on a variant; `rename`, `default` on a field.
+///
+/// ```
+/// use packr::GraphValue;
+///
+/// #[derive(GraphValue, Debug, PartialEq)]
+/// #[graph(rename = "point")]
+/// struct Point { x: i32, y: i32 }
+///
+/// #[derive(GraphValue, Debug, PartialEq)]
+/// #[graph(rename = "shape", rename_all = "kebab-case")]
+/// enum Shape {
+///     Circle(f64),
+///     BoundingBox { min: Point, max: Point },
+///     #[graph(tag = 10)]
+///     Empty,
+/// }
+///
+/// let shape = Shape::BoundingBox { min: Point { x: 0, y: 0 }, max: Point { x: 2, y: 1 } };
+/// let bytes = packr::abi::encode(&shape)?;
+/// assert_eq!(packr::abi::decode_as::<Shape>(&bytes)?, shape);
+/// assert_eq!(
+///     packr::abi::decode(&bytes)?.to_string(),
+///     "bounding-box(bounding-box { min: point { x: 0, y: 0 }, max: point { x: 2, y: 1 } })",
+/// );
+///
+/// #[derive(GraphValue, Debug, PartialEq)]
+/// struct Config {
+///     name: String,
+///     #[graph(default)]
+///     retries: u32,
+/// }
+/// // Records decode by field name; a `default` field may be missing.
+/// let old = packr::Value::Record {
+///     type_name: "Config".into(),
+///     fields: vec![("name".into(), "c".into())],
+/// };
+/// let config: Config = packr::abi::decode_as(&packr::abi::encode(&old)?)?;
+/// assert_eq!(config, Config { name: "c".into(), retries: 0 });
+/// # Ok::<(), packr::abi::AbiError>(())
+/// ```
 pub use packr_derive::GraphValue;

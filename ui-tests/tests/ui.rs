@@ -1,0 +1,14 @@
+//! Compile-time diagnostics and must-compile cases, run with trybuild.
+//!
+//! One `#[test]` per folder under `ui/`, so each macro's cases can be run
+//! (and re-blessed with `TRYBUILD=overwrite`) on their own:
+//! `cargo test -p packr-ui-tests --test ui derive`.
+
+/// `#[derive(GraphValue)]`: misuse is one clear error on the user's token;
+/// valid inputs compile (and run) warning-free.
+#[test]
+fn derive() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("ui/derive/fail/*.rs");
+    t.pass("ui/derive/pass/*.rs");
+}

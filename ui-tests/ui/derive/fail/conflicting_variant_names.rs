@@ -1,0 +1,10 @@
+use packr::GraphValue;
+
+#[derive(GraphValue)]
+#[graph(rename_all = "lowercase")]
+enum Key {
+    Shift,
+    SHIFT,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use packr::GraphValue;
+
+#[derive(GraphValue)]
+enum Mode {
+    #[graph(default)]
+    Fast,
+    Slow,
+}
+
+fn main() {}

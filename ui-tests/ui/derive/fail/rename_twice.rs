@@ -1,0 +1,10 @@
+use packr::GraphValue;
+
+#[derive(GraphValue)]
+struct Point {
+    #[graph(rename = "a")]
+    #[graph(rename = "b")]
+    x: i32,
+}
+
+fn main() {}
