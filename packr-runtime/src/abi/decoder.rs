@@ -213,11 +213,16 @@ impl<'a> Decoder<'a> {
             return Err(self.out_of_range(index));
         }
         let start = self.table.payload_start(index as usize);
-        let header = start - NODE_HEADER_LEN;
-        let len = read_u32(self.buf, header + 4) as usize;
-        // Kind bytes were checked in `new`.
-        let kind = Kind::from_u8(self.buf[header]).unwrap_or(Kind::Tuple);
-        Ok((kind, &self.buf[start..start + len]))
+        // `new` checked every header and payload against the buffer.
+        let header: [u8; NODE_HEADER_LEN] = self.buf[start - NODE_HEADER_LEN..start]
+            .try_into()
+            .unwrap_or_default();
+        let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
+        let kind = Kind::from_u8(header[0]).unwrap_or(Kind::Tuple);
+        match self.buf.get(start..start + len) {
+            Some(payload) => Ok((kind, payload)),
+            None => Err(AbiError::at(index, AbiErrorKind::TruncatedNode)),
+        }
     }
 
     #[cold]
@@ -273,7 +278,7 @@ impl<'a> Decoder<'a> {
         let len = r.u32()? as usize;
         let bytes = r.bytes(len)?;
         r.finish()?;
-        std::str::from_utf8(bytes).map_err(|_| AbiError::at(index, AbiErrorKind::InvalidUtf8))
+        utf8(index, bytes)
     }
 
     /// Enters compound node `index`: checks the depth bound, the visit
@@ -282,6 +287,12 @@ impl<'a> Decoder<'a> {
     #[inline]
     pub fn enter(&mut self, index: u32) -> Result<(Kind, Reader<'a>), AbiError> {
         let (kind, payload) = self.peek(index)?;
+        self.enter_peeked(index, payload)?;
+        Ok((kind, Reader::new(index, payload)))
+    }
+
+    #[inline]
+    fn enter_peeked(&mut self, index: u32, _payload: &'a [u8]) -> Result<(), AbiError> {
         if self.depth >= self.limits.max_depth {
             return Err(AbiError::at(
                 index,
@@ -296,17 +307,18 @@ impl<'a> Decoder<'a> {
             return Err(AbiError::at(index, AbiErrorKind::Cycle { index }));
         }
         self.depth += 1;
-        Ok((kind, Reader::new(index, payload)))
+        Ok(())
     }
 
     /// Enters node `index`, which must be of `kind`.
     #[inline]
     pub fn enter_kind(&mut self, index: u32, kind: Kind) -> Result<Reader<'a>, AbiError> {
-        let (found, _) = self.peek(index)?;
+        let (found, payload) = self.peek(index)?;
         if found != kind {
             return Err(AbiError::wrong_kind(index, kind, found));
         }
-        Ok(self.enter(index)?.1)
+        self.enter_peeked(index, payload)?;
+        Ok(Reader::new(index, payload))
     }
 
     /// Leaves a node entered with [`enter`](Self::enter).
@@ -451,6 +463,17 @@ impl<'a> Decoder<'a> {
     }
 }
 
+/// Checks UTF-8, with a fast path for the short ASCII names that make up
+/// most of a buffer's strings (type, field and case names).
+#[inline]
+fn utf8(index: u32, bytes: &[u8]) -> Result<&str, AbiError> {
+    if bytes.len() <= 32 && bytes.is_ascii() {
+        // SAFETY: every ASCII byte sequence is valid UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
+    std::str::from_utf8(bytes).map_err(|_| AbiError::at(index, AbiErrorKind::InvalidUtf8))
+}
+
 #[inline]
 fn read_u32(buf: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]])
@@ -525,7 +548,7 @@ impl<'a> Reader<'a> {
     pub fn str(&mut self) -> Result<&'a str, AbiError> {
         let len = self.u32()? as usize;
         let bytes = self.bytes(len)?;
-        std::str::from_utf8(bytes).map_err(|_| AbiError::at(self.index, AbiErrorKind::InvalidUtf8))
+        utf8(self.index, bytes)
     }
 
     /// Reads an item count whose items take at least `min_item_bytes` each,
