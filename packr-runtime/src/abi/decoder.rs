@@ -753,6 +753,11 @@ impl<'a> RecordReader<'a> {
         None
     }
 
+    /// The child indices of the fields, in wire order.
+    pub fn children(&self) -> Children<'a> {
+        self.children.clone()
+    }
+
     /// Every field as (name, child index), in wire order.
     pub fn fields(&self) -> impl Iterator<Item = (&'a str, u32)> + '_ {
         let mut pos = 0;

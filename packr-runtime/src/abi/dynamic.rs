@@ -362,137 +362,170 @@ impl GraphValue for Value {
         })
     }
 
+    /// Compound kinds decode in separate small functions so that one
+    /// nesting level costs little stack even in debug builds: the default
+    /// depth limit fits a 2 MiB thread (test threads, tokio workers,
+    /// wasmtime fibers). Recursion is bounded by `Limits::max_depth`.
     fn decode_node(dec: &mut Decoder<'_>, index: u32) -> Result<Self, AbiError> {
         let (kind, _) = dec.peek(index)?;
-        Ok(match kind {
-            Kind::Bool => Value::Bool(bool::decode_node(dec, index)?),
-            Kind::U8 => Value::U8(u8::decode_node(dec, index)?),
-            Kind::U16 => Value::U16(u16::decode_node(dec, index)?),
-            Kind::U32 => Value::U32(u32::decode_node(dec, index)?),
-            Kind::U64 => Value::U64(u64::decode_node(dec, index)?),
-            Kind::S8 => Value::S8(i8::decode_node(dec, index)?),
-            Kind::S16 => Value::S16(i16::decode_node(dec, index)?),
-            Kind::S32 => Value::S32(i32::decode_node(dec, index)?),
-            Kind::S64 => Value::S64(i64::decode_node(dec, index)?),
-            Kind::F32 => Value::F32(f32::decode_node(dec, index)?),
-            Kind::F64 => Value::F64(f64::decode_node(dec, index)?),
-            Kind::Char => Value::Char(char::decode_node(dec, index)?),
-            Kind::Flags => Value::Flags(u64::from_le_bytes(dec.fixed::<8>(index, Kind::Flags)?)),
-            Kind::String => Value::String(dec.str(index)?.to_owned()),
-            Kind::Array => {
-                let (elem, count, data) = dec.array(index)?;
-                let width = elem.fixed_width().unwrap_or(1);
-                let mut items = Vec::with_capacity(count);
-                for chunk in data.chunks_exact(width) {
-                    items.push(unpack_item(index, elem, chunk)?);
-                }
-                Value::List {
-                    elem_type: primitive_type(elem),
-                    items,
-                }
-            }
-            Kind::List => {
-                let (_, mut r) = dec.enter(index)?;
-                let elem_type = read_value_type(&mut r, dec.limits().max_depth)?;
-                if array_kind(&elem_type).is_some() {
-                    return Err(AbiError::at(index, AbiErrorKind::PrimitiveList));
-                }
-                let n = r.count(4, dec.limits())?;
-                let children = r.children(n)?;
-                r.finish()?;
-                let mut items = Vec::with_capacity(bounded_capacity::<Value>(n));
-                for c in children {
-                    items.push(Value::decode_node(dec, c)?);
-                }
-                dec.leave(index);
-                Value::List { elem_type, items }
-            }
-            Kind::Option => {
-                let (_, mut r) = dec.enter(index)?;
-                let inner_type = read_value_type(&mut r, dec.limits().max_depth)?;
-                let child = match r.u8()? {
-                    0 => None,
-                    1 => Some(r.u32()?),
-                    b => return Err(AbiError::at(index, AbiErrorKind::InvalidFlagByte(b))),
-                };
-                r.finish()?;
-                let value = match child {
-                    Some(c) => Some(Box::new(Value::decode_node(dec, c)?)),
-                    None => None,
-                };
-                dec.leave(index);
-                Value::Option { inner_type, value }
-            }
-            Kind::Result => {
-                let (_, mut r) = dec.enter(index)?;
-                let ok_type = read_value_type(&mut r, dec.limits().max_depth)?;
-                let err_type = read_value_type(&mut r, dec.limits().max_depth)?;
-                let tag = r.u32()?;
-                let has_payload = r.u8()?;
-                if has_payload != 1 {
-                    return Err(AbiError::at(
-                        index,
-                        AbiErrorKind::InvalidFlagByte(has_payload),
-                    ));
-                }
-                let child = r.u32()?;
-                r.finish()?;
-                let inner = Box::new(Value::decode_node(dec, child)?);
-                let value = match tag {
-                    0 => Ok(inner),
-                    1 => Err(inner),
-                    t => {
-                        return Err(AbiError::invalid(
-                            index,
-                            format!("result tag {t}, expected 0 or 1"),
-                        ));
-                    }
-                };
-                dec.leave(index);
-                Value::Result {
-                    ok_type,
-                    err_type,
-                    value,
-                }
-            }
-            Kind::Record => {
-                let rec = dec.enter_record(index)?;
-                let mut fields = Vec::with_capacity(bounded_capacity::<(String, Value)>(rec.len()));
-                for (name, child) in rec.fields() {
-                    fields.push((name.to_owned(), Value::decode_node(dec, child)?));
-                }
-                dec.leave(index);
-                Value::Record {
-                    type_name: rec.type_name().to_owned(),
-                    fields,
-                }
-            }
-            Kind::Variant => {
-                let v = dec.enter_variant(index)?;
-                let mut payload = Vec::with_capacity(bounded_capacity::<Value>(v.payload.len()));
-                for c in v.payload.clone() {
-                    payload.push(Value::decode_node(dec, c)?);
-                }
-                dec.leave(index);
-                Value::Variant {
-                    type_name: v.type_name.to_owned(),
-                    case_name: v.case_name.to_owned(),
-                    tag: v.tag,
-                    payload,
-                }
-            }
-            Kind::Tuple => {
-                let (_, mut r) = dec.enter(index)?;
-                let n = r.count(4, dec.limits())?;
-                let children = r.children(n)?;
-                r.finish()?;
-                let mut items = Vec::with_capacity(bounded_capacity::<Value>(n));
-                for c in children {
-                    items.push(Value::decode_node(dec, c)?);
-                }
-                dec.leave(index);
-                Value::Tuple(items)
-            }
-        })
+        match kind {
+            Kind::Array => decode_array(dec, index),
+            Kind::List => decode_list(dec, index),
+            Kind::Option => decode_option(dec, index),
+            Kind::Result => decode_result(dec, index),
+            Kind::Record => decode_record(dec, index),
+            Kind::Variant => decode_variant(dec, index),
+            Kind::Tuple => decode_tuple(dec, index),
+            _ => decode_leaf(dec, index, kind),
+        }
     }
+}
+
+#[inline(never)]
+fn decode_array(dec: &mut Decoder<'_>, index: u32) -> Result<Value, AbiError> {
+    let (elem, count, data) = dec.array(index)?;
+    let width = elem.fixed_width().unwrap_or(1);
+    let mut items = Vec::with_capacity(count);
+    for chunk in data.chunks_exact(width) {
+        items.push(unpack_item(index, elem, chunk)?);
+    }
+    Ok(Value::List {
+        elem_type: primitive_type(elem),
+        items,
+    })
+}
+
+#[inline(never)]
+fn decode_list(dec: &mut Decoder<'_>, index: u32) -> Result<Value, AbiError> {
+    let (_, mut r) = dec.enter(index)?;
+    let elem_type = read_value_type(&mut r, dec.limits().max_depth)?;
+    if array_kind(&elem_type).is_some() {
+        return Err(AbiError::at(index, AbiErrorKind::PrimitiveList));
+    }
+    let n = r.count(4, dec.limits())?;
+    let children = r.children(n)?;
+    r.finish()?;
+    let mut items = Vec::with_capacity(bounded_capacity::<Value>(n));
+    for c in children {
+        items.push(Value::decode_node(dec, c)?);
+    }
+    dec.leave(index);
+    Ok(Value::List { elem_type, items })
+}
+
+#[inline(never)]
+fn decode_option(dec: &mut Decoder<'_>, index: u32) -> Result<Value, AbiError> {
+    let (_, mut r) = dec.enter(index)?;
+    let inner_type = read_value_type(&mut r, dec.limits().max_depth)?;
+    let child = match r.u8()? {
+        0 => None,
+        1 => Some(r.u32()?),
+        b => return Err(AbiError::at(index, AbiErrorKind::InvalidFlagByte(b))),
+    };
+    r.finish()?;
+    let value = match child {
+        Some(c) => Some(Box::new(Value::decode_node(dec, c)?)),
+        None => None,
+    };
+    dec.leave(index);
+    Ok(Value::Option { inner_type, value })
+}
+
+#[inline(never)]
+fn decode_result(dec: &mut Decoder<'_>, index: u32) -> Result<Value, AbiError> {
+    let (_, mut r) = dec.enter(index)?;
+    let ok_type = read_value_type(&mut r, dec.limits().max_depth)?;
+    let err_type = read_value_type(&mut r, dec.limits().max_depth)?;
+    let tag = r.u32()?;
+    let has_payload = r.u8()?;
+    if has_payload != 1 {
+        return Err(AbiError::at(
+            index,
+            AbiErrorKind::InvalidFlagByte(has_payload),
+        ));
+    }
+    let child = r.u32()?;
+    r.finish()?;
+    let inner = Box::new(Value::decode_node(dec, child)?);
+    let value = match tag {
+        0 => Ok(inner),
+        1 => Err(inner),
+        t => {
+            return Err(AbiError::invalid(
+                index,
+                format!("result tag {t}, expected 0 or 1"),
+            ));
+        }
+    };
+    dec.leave(index);
+    Ok(Value::Result {
+        ok_type,
+        err_type,
+        value,
+    })
+}
+
+#[inline(never)]
+fn decode_record(dec: &mut Decoder<'_>, index: u32) -> Result<Value, AbiError> {
+    let rec = dec.enter_record(index)?;
+    let mut fields = Vec::with_capacity(bounded_capacity::<(String, Value)>(rec.len()));
+    for (name, child) in rec.fields() {
+        fields.push((name.to_owned(), Value::decode_node(dec, child)?));
+    }
+    dec.leave(index);
+    Ok(Value::Record {
+        type_name: rec.type_name().to_owned(),
+        fields,
+    })
+}
+
+#[inline(never)]
+fn decode_variant(dec: &mut Decoder<'_>, index: u32) -> Result<Value, AbiError> {
+    let v = dec.enter_variant(index)?;
+    let mut payload = Vec::with_capacity(bounded_capacity::<Value>(v.payload.len()));
+    for c in v.payload.clone() {
+        payload.push(Value::decode_node(dec, c)?);
+    }
+    dec.leave(index);
+    Ok(Value::Variant {
+        type_name: v.type_name.to_owned(),
+        case_name: v.case_name.to_owned(),
+        tag: v.tag,
+        payload,
+    })
+}
+
+#[inline(never)]
+fn decode_tuple(dec: &mut Decoder<'_>, index: u32) -> Result<Value, AbiError> {
+    let (_, mut r) = dec.enter(index)?;
+    let n = r.count(4, dec.limits())?;
+    let children = r.children(n)?;
+    r.finish()?;
+    let mut items = Vec::with_capacity(bounded_capacity::<Value>(n));
+    for c in children {
+        items.push(Value::decode_node(dec, c)?);
+    }
+    dec.leave(index);
+    Ok(Value::Tuple(items))
+}
+
+#[inline(never)]
+fn decode_leaf(dec: &mut Decoder<'_>, index: u32, kind: Kind) -> Result<Value, AbiError> {
+    Ok(match kind {
+        Kind::Bool => Value::Bool(bool::decode_node(dec, index)?),
+        Kind::U8 => Value::U8(u8::decode_node(dec, index)?),
+        Kind::U16 => Value::U16(u16::decode_node(dec, index)?),
+        Kind::U32 => Value::U32(u32::decode_node(dec, index)?),
+        Kind::U64 => Value::U64(u64::decode_node(dec, index)?),
+        Kind::S8 => Value::S8(i8::decode_node(dec, index)?),
+        Kind::S16 => Value::S16(i16::decode_node(dec, index)?),
+        Kind::S32 => Value::S32(i32::decode_node(dec, index)?),
+        Kind::S64 => Value::S64(i64::decode_node(dec, index)?),
+        Kind::F32 => Value::F32(f32::decode_node(dec, index)?),
+        Kind::F64 => Value::F64(f64::decode_node(dec, index)?),
+        Kind::Char => Value::Char(char::decode_node(dec, index)?),
+        Kind::Flags => Value::Flags(u64::from_le_bytes(dec.fixed::<8>(index, Kind::Flags)?)),
+        Kind::String => Value::String(dec.str(index)?.to_owned()),
+        _ => return Err(AbiError::at(index, AbiErrorKind::UnknownKind(kind as u8))),
+    })
 }
