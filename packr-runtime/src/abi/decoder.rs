@@ -182,7 +182,9 @@ impl<'a> Decoder<'a> {
             count,
             root,
             depth: 0,
-            visits_left: limits.max_visits,
+            visits_left: limits
+                .max_visits
+                .min(u64::from(count).saturating_mul(u64::from(limits.max_expansion))),
             limits: *limits,
         })
     }
@@ -240,7 +242,10 @@ impl<'a> Decoder<'a> {
                 index,
                 AbiErrorKind::LimitExceeded {
                     what: "node visits (shared children expand)",
-                    limit: self.limits.max_visits,
+                    limit: self
+                        .limits
+                        .max_visits
+                        .min(u64::from(self.count) * u64::from(self.limits.max_expansion)),
                 },
             ));
         }

@@ -28,6 +28,10 @@ pub struct Limits {
     /// parents (a DAG); without this bound 64 nodes that each reference the
     /// next twice would expand to 2^64 values.
     pub max_visits: u64,
+    /// Most node visits per node in the buffer. Sharing lets a small buffer
+    /// stand for a huge value; this keeps what one decode can materialise
+    /// proportional to the bytes the sender actually sent.
+    pub max_expansion: u32,
 }
 
 impl Limits {
@@ -39,6 +43,7 @@ impl Limits {
         max_sequence_len: 128 * 1024 * 1024,
         max_depth: 1_000,
         max_visits: 10_000_000,
+        max_expansion: 16,
     };
 }
 
