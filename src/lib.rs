@@ -20,7 +20,11 @@
 
 pub use packr_runtime::abi;
 pub use packr_runtime::abi::{GraphValue, Value};
+pub use packr_runtime::host;
 pub use packr_runtime::intercept;
+
+#[cfg(feature = "wasmtime")]
+pub use packr_runtime::engine;
 
 /// Derives [`GraphValue`](trait@GraphValue): named structs become records,
 /// tuple structs tuples, unit structs the empty tuple, enums variants

@@ -7,4 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod abi;
+#[cfg(feature = "wasmtime")]
+pub mod engine;
+pub mod host;
 pub mod intercept;
