@@ -1,0 +1,60 @@
+;; A guest that misbehaves on purpose, one export per fault. Each export
+;; calls `example:host/math.add` (s32, s32) -> s32 or `.big` () -> list<u8>
+;; and returns the host's status as an s32 in a one-node CGRF buffer.
+(module
+  (import "example:host/math" "add" (func $add (param i32 i32 i32 i32) (result i32)))
+  (import "example:host/math" "big" (func $big (param i32 i32 i32 i32) (result i32)))
+  (import "example:host/math" "boom" (func $boom (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 8192))
+  ;; CGRF of (20, 22)
+  (data (i32.const 1024) "\43\47\52\46\02\00\00\00\03\00\00\00\02\00\00\00\02\00\00\00\04\00\00\00\14\00\00\00\02\00\00\00\04\00\00\00\16\00\00\00\0b\00\00\00\0c\00\00\00\02\00\00\00\00\00\00\00\01\00\00\00")
+  ;; CGRF of the string "x": the wrong type for add
+  (data (i32.const 1100) "\43\47\52\46\02\00\00\00\01\00\00\00\00\00\00\00\06\00\00\00\05\00\00\00\01\00\00\00\78")
+  ;; CGRF of ()
+  (data (i32.const 1200) "\43\47\52\46\02\00\00\00\01\00\00\00\00\00\00\00\0b\00\00\00\04\00\00\00\00\00\00\00")
+  ;; a one-node s32 buffer whose value is patched in at offset 24
+  (data (i32.const 1300) "\43\47\52\46\02\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\04\00\00\00\00\00\00\00")
+
+  (func $alloc (export "__pack_alloc") (param $size i32) (result i32)
+    (local $p i32)
+    (local.set $p (global.get $heap))
+    (global.set $heap (i32.add (local.get $p) (i32.and (i32.add (local.get $size) (i32.const 7)) (i32.const -8))))
+    (if (i32.gt_u (global.get $heap) (i32.mul (memory.size) (i32.const 65536)))
+      (then (drop (memory.grow (i32.add (i32.div_u (i32.sub (global.get $heap) (i32.mul (memory.size) (i32.const 65536))) (i32.const 65536)) (i32.const 1))))))
+    (local.get $p))
+  (func (export "__pack_free") (param i32 i32))
+
+  ;; Returns `status` as an s32 CGRF buffer.
+  (func $status (param $status i32) (param $out_ptr i32) (param $out_len i32) (result i32)
+    (i32.store (i32.const 1324) (local.get $status))
+    (i32.store (local.get $out_ptr) (i32.const 1300))
+    (i32.store (local.get $out_len) (i32.const 28))
+    (i32.const 0))
+
+  (func (export "ok") (param i32 i32 i32 i32) (result i32)
+    (call $status (call $add (i32.const 1024) (i32.const 60) (i32.const 512) (i32.const 516)) (local.get 2) (local.get 3)))
+  (func (export "input-out-of-bounds") (param i32 i32 i32 i32) (result i32)
+    (call $status (call $add (i32.const 65530) (i32.const 60) (i32.const 512) (i32.const 516)) (local.get 2) (local.get 3)))
+  (func (export "huge-length") (param i32 i32 i32 i32) (result i32)
+    (call $status (call $add (i32.const 1024) (i32.const -1) (i32.const 512) (i32.const 516)) (local.get 2) (local.get 3)))
+  (func (export "slots-out-of-bounds") (param i32 i32 i32 i32) (result i32)
+    (call $status (call $add (i32.const 1024) (i32.const 60) (i32.const 70000) (i32.const 516)) (local.get 2) (local.get 3)))
+  (func (export "malformed") (param i32 i32 i32 i32) (result i32)
+    (call $status (call $add (i32.const 1030) (i32.const 40) (i32.const 512) (i32.const 516)) (local.get 2) (local.get 3)))
+  (func (export "wrong-type") (param i32 i32 i32 i32) (result i32)
+    (call $status (call $add (i32.const 1100) (i32.const 29) (i32.const 512) (i32.const 516)) (local.get 2) (local.get 3)))
+  (func (export "big") (param i32 i32 i32 i32) (result i32)
+    (local $st i32)
+    (local.set $st (call $big (i32.const 1200) (i32.const 28) (i32.const 512) (i32.const 516)))
+    ;; return the host's buffer itself, so the host can decode the list back
+    (i32.store (local.get 2) (i32.load (i32.const 512)))
+    (i32.store (local.get 3) (i32.load (i32.const 516)))
+    (if (result i32) (i32.eq (local.get $st) (i32.const 1)) (then (i32.const 0)) (else (i32.const 1))))
+  (func (export "boom") (param i32 i32 i32 i32) (result i32)
+    (call $status (call $boom (i32.const 1200) (i32.const 28) (i32.const 512) (i32.const 516)) (local.get 2) (local.get 3)))
+  (func (export "trap") (param i32 i32 i32 i32) (result i32)
+    unreachable)
+  (func (export "spin") (param i32 i32 i32 i32) (result i32)
+    (loop $l (br $l))
+    (i32.const 0)))

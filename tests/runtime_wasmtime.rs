@@ -1,0 +1,353 @@
+//! The runtime end to end on wasmtime: typed host functions, export calls,
+//! and every way a guest can misbehave.
+
+use packr::engine::{Engine, EngineConfig, Error, GuestErrors, Module};
+use packr::host::{HostBuilder, Trap};
+use packr::intercept::{CallInfo, CallInterceptor, CallKind, Intercept, InterceptError};
+use std::any::Any;
+
+const HOSTILE: &str = include_str!("guests/hostile.wat");
+const QUICKSTART: &str = include_str!("guests/quickstart.wat");
+
+#[derive(Default)]
+struct State {
+    adds: u32,
+}
+
+fn host() -> HostBuilder<State> {
+    let mut host = HostBuilder::<State>::new();
+    host.interface("example:host/math")
+        .func("add", |cx, (a, b): (i32, i32)| {
+            cx.data_mut().adds += 1;
+            a.wrapping_add(b)
+        })
+        .unwrap()
+        .func("big", |_, (): ()| vec![7u8; 100_000])
+        .unwrap()
+        .func("boom", |_, (): ()| -> i32 {
+            panic!("the host function broke")
+        })
+        .unwrap();
+    host.interface("example:host/log")
+        .func("log", |_, _msg: String| ())
+        .unwrap();
+    host
+}
+
+fn instance(config: EngineConfig) -> packr::engine::Instance<State> {
+    let engine = Engine::new(config).unwrap();
+    let module = Module::from_wat(&engine, HOSTILE).unwrap();
+    engine
+        .link(&module, &host())
+        .unwrap()
+        .instantiate(State::default())
+        .unwrap()
+}
+
+#[test]
+fn a_typed_host_call_round_trips() {
+    let mut i = instance(EngineConfig::default());
+    assert_eq!(
+        i.call::<_, i32>("ok", &()).unwrap(),
+        0,
+        "status 0: result in the scratch area"
+    );
+    assert_eq!(i.data().adds, 1);
+    assert!(i.last_host_error().is_none());
+}
+
+#[test]
+fn a_result_larger_than_the_scratch_area_is_allocated_in_the_guest() {
+    let mut i = instance(EngineConfig::default());
+    let big: Vec<u8> = i.call("big", &()).unwrap();
+    assert_eq!(big, vec![7u8; 100_000]);
+}
+
+#[test]
+fn bad_pointers_and_lengths_get_status_minus_one_and_reach_the_error_handler() {
+    let mut i = instance(EngineConfig::default());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    i.on_host_error(move |e| sink.lock().unwrap().push(e.clone()));
+    for export in ["input-out-of-bounds", "huge-length", "slots-out-of-bounds"] {
+        assert_eq!(i.call::<_, i32>(export, &()).unwrap(), -1, "{export}");
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 3);
+    assert!(
+        seen.iter()
+            .all(|e| e.interface == "example:host/math" && e.function == "add")
+    );
+    assert!(
+        seen[0].reason.contains("outside guest memory"),
+        "{}",
+        seen[0].reason
+    );
+    assert!(seen[2].reason.contains("slot"), "{}", seen[2].reason);
+    assert_eq!(
+        i.data().adds,
+        1,
+        "only the call with a good input but bad slots ran"
+    );
+}
+
+#[test]
+fn malformed_bytes_and_the_wrong_type_are_bad_input() {
+    let mut i = instance(EngineConfig::default());
+    assert_eq!(i.call::<_, i32>("malformed", &()).unwrap(), -1);
+    assert!(i.last_host_error().unwrap().reason.contains("bad magic"));
+    assert_eq!(i.call::<_, i32>("wrong-type", &()).unwrap(), -1);
+    let reason = &i.last_host_error().unwrap().reason;
+    assert!(reason.contains("expected tuple, found string"), "{reason}");
+    assert_eq!(i.data().adds, 0);
+}
+
+#[test]
+fn the_trap_policy_traps_instead_of_returning_a_status() {
+    let mut i = instance(EngineConfig {
+        guest_errors: GuestErrors::Trap,
+        ..Default::default()
+    });
+    let err = i.call::<_, i32>("wrong-type", &()).unwrap_err();
+    assert!(matches!(err, Error::Trap { .. }), "{err}");
+    assert!(err.to_string().contains("example:host/math.add"), "{err}");
+}
+
+#[test]
+fn a_panicking_host_function_traps_the_guest_and_the_host_keeps_working() {
+    let mut i = instance(EngineConfig::default());
+    let err = i.call::<_, i32>("boom", &()).unwrap_err();
+    assert!(err.to_string().contains("the host function broke"), "{err}");
+    // The same instance's host functions and a fresh instance still work.
+    assert_eq!(i.call::<_, i32>("ok", &()).unwrap(), 0);
+    let mut fresh = instance(EngineConfig::default());
+    assert_eq!(fresh.call::<_, i32>("ok", &()).unwrap(), 0);
+}
+
+#[test]
+fn a_guest_trap_is_an_error_with_a_backtrace_and_a_fresh_instance_works() {
+    let mut i = instance(EngineConfig::default());
+    match i.call::<_, i32>("trap", &()).unwrap_err() {
+        Error::Trap { message, backtrace } => {
+            assert!(message.contains("unreachable"), "{message}");
+            let backtrace = backtrace.expect("a wasm backtrace");
+            assert!(backtrace.contains("wasm function"), "{backtrace}");
+        }
+        other => panic!("expected a trap, got {other}"),
+    }
+    let mut fresh = instance(EngineConfig::default());
+    assert_eq!(fresh.call::<_, i32>("ok", &()).unwrap(), 0);
+}
+
+#[test]
+fn fuel_stops_a_runaway_guest() {
+    let mut i = instance(EngineConfig {
+        fuel: Some(100_000),
+        ..Default::default()
+    });
+    assert!(matches!(
+        i.call::<_, i32>("spin", &()).unwrap_err(),
+        Error::OutOfFuel
+    ));
+    i.set_fuel(1_000_000).unwrap();
+    assert_eq!(i.call::<_, i32>("ok", &()).unwrap(), 0);
+    assert!(i.fuel().unwrap() < 1_000_000);
+}
+
+#[test]
+fn an_unregistered_import_fails_linking_naming_it() {
+    let engine = Engine::default();
+    let module = Module::from_wat(&engine, HOSTILE).unwrap();
+    let mut partial = HostBuilder::<State>::new();
+    partial
+        .interface("example:host/math")
+        .func("add", |_, (a, b): (i32, i32)| a + b)
+        .unwrap();
+    let err = engine.link(&module, &partial).err().unwrap();
+    assert_eq!(
+        err.to_string(),
+        "the guest imports `big` from interface `example:host/math`, but no host function is registered for it"
+    );
+}
+
+#[test]
+fn registering_a_function_twice_is_an_error_naming_it() {
+    let mut host = host();
+    let err = host
+        .interface("example:host/math")
+        .func("add", |_, a: i32| a)
+        .err()
+        .unwrap();
+    assert_eq!(
+        err.to_string(),
+        "host function example:host/math.add is registered twice"
+    );
+}
+
+#[test]
+fn missing_exports_and_guest_errors_are_reported() {
+    let engine = Engine::default();
+    let module = Module::from_wat(&engine, QUICKSTART).unwrap();
+    let mut i = engine
+        .link(&module, &host())
+        .unwrap()
+        .instantiate(State::default())
+        .unwrap();
+    let err = i.call::<_, ()>("example:guest/app.nope", &()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the guest does not export `example:guest/app.nope`"
+    );
+    let err = i.call::<_, ()>("example:guest/app.fail", &()).unwrap_err();
+    assert!(
+        matches!(&err, Error::Guest { message, .. } if message == "no such thing"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_guest_without_pack_alloc_cannot_be_called_through_the_abi() {
+    let engine = Engine::default();
+    let module = Module::from_wat(
+        &engine,
+        r#"(module (memory (export "memory") 1)
+            (func (export "f") (param i32 i32 i32 i32) (result i32) (i32.const 0)))"#,
+    )
+    .unwrap();
+    let mut i = engine
+        .link(&module, &HostBuilder::<()>::new())
+        .unwrap()
+        .instantiate(())
+        .unwrap();
+    let err = i.call::<_, ()>("f", &()).unwrap_err();
+    assert!(err.to_string().contains("__pack_alloc"), "{err}");
+}
+
+#[test]
+fn typed_export_calls_round_trip_every_shape() {
+    let engine = Engine::default();
+    let module = Module::from_wat(&engine, QUICKSTART).unwrap();
+    let mut i = engine
+        .link(&module, &host())
+        .unwrap()
+        .instantiate(State::default())
+        .unwrap();
+    let v = (
+        "text".to_string(),
+        vec![Some(1u64), None],
+        Ok::<Vec<u8>, String>(vec![1, 2]),
+        ('é', -1i8, 2.5f64),
+    );
+    assert_eq!(
+        i.call::<_, (
+            String,
+            Vec<Option<u64>>,
+            Result<Vec<u8>, String>,
+            (char, i8, f64)
+        )>("example:guest/app.echo", &v)
+            .unwrap(),
+        v
+    );
+    let dynamic = packr::abi::decode(&packr::abi::encode(&v).unwrap()).unwrap();
+    assert_eq!(
+        i.call_value("example:guest/app.echo", &dynamic).unwrap(),
+        dynamic
+    );
+    assert_eq!(i.call::<_, i32>("example:guest/app.run", &()).unwrap(), 42);
+}
+
+/// Records what it sees; replays a fixed answer for `add` when asked.
+#[derive(Default)]
+struct Spy {
+    seen: Vec<(CallKind, String, String, usize, usize)>,
+    answer_add_with: Option<Vec<u8>>,
+}
+
+impl CallInterceptor for Spy {
+    fn before(&mut self, call: &CallInfo<'_>, _input: &[u8]) -> Result<Intercept, InterceptError> {
+        match (&self.answer_add_with, call.function) {
+            (Some(bytes), "add") => Ok(Intercept::Return(bytes.clone())),
+            _ => Ok(Intercept::Proceed),
+        }
+    }
+    fn after(
+        &mut self,
+        call: &CallInfo<'_>,
+        input: &[u8],
+        output: &[u8],
+    ) -> Result<(), InterceptError> {
+        self.seen.push((
+            call.kind,
+            call.interface.into(),
+            call.function.into(),
+            input.len(),
+            output.len(),
+        ));
+        Ok(())
+    }
+}
+
+#[test]
+fn interceptors_see_host_calls_and_export_calls_and_can_short_circuit() {
+    let engine = Engine::default();
+    let module = Module::from_wat(&engine, QUICKSTART).unwrap();
+    let linked = engine.link(&module, &host()).unwrap();
+
+    let mut i = linked.instantiate(State::default()).unwrap();
+    i.set_interceptor(Box::new(Spy::default()));
+    assert_eq!(i.call::<_, i32>("example:guest/app.run", &()).unwrap(), 42);
+    let spy: Box<dyn Any + Send> = i.take_interceptor().unwrap();
+    let spy = spy.downcast::<Spy>().unwrap();
+    let names: Vec<_> = spy
+        .seen
+        .iter()
+        .map(|s| (s.0, s.1.as_str(), s.2.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (CallKind::HostCall, "example:host/log", "log"),
+            (CallKind::HostCall, "example:host/math", "add"),
+            (CallKind::GuestExport, "example:guest/app", "run"),
+        ]
+    );
+    assert_eq!(spy.seen[1].3, 60, "the interceptor sees the input bytes");
+
+    // Short-circuit: `add` answers 7 without running.
+    let mut i = linked.instantiate(State::default()).unwrap();
+    i.set_interceptor(Box::new(Spy {
+        answer_add_with: Some(packr::abi::encode(&7i32).unwrap()),
+        ..Default::default()
+    }));
+    assert_eq!(i.call::<_, i32>("example:guest/app.run", &()).unwrap(), 7);
+    assert_eq!(i.data().adds, 0, "the host function did not run");
+}
+
+#[test]
+fn a_host_function_can_trap_on_purpose() {
+    let engine = Engine::default();
+    let module = Module::from_wat(&engine, QUICKSTART).unwrap();
+    let mut host = HostBuilder::<State>::new();
+    host.interface("example:host/log")
+        .func("log", |_, _: String| ())
+        .unwrap();
+    host.interface("example:host/math")
+        .func_trappable("add", |_, (a, b): (i32, i32)| -> Result<i32, Trap> {
+            if a > 10 {
+                Err(Trap::new("a is too large"))
+            } else {
+                Ok(a + b)
+            }
+        })
+        .unwrap();
+    let mut i = engine
+        .link(&module, &host)
+        .unwrap()
+        .instantiate(State::default())
+        .unwrap();
+    let err = i.call::<_, i32>("example:guest/app.run", &()).unwrap_err();
+    assert!(
+        err.to_string().contains("a is too large") || format!("{err:?}").contains("a is too large"),
+        "{err:?}"
+    );
+}
