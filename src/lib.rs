@@ -73,3 +73,8 @@ pub use packr_runtime::engine;
 /// # Ok::<(), packr::abi::AbiError>(())
 /// ```
 pub use packr_derive::GraphValue;
+
+/// The README's Rust examples, compiled (and run) as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

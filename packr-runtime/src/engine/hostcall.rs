@@ -7,6 +7,9 @@ use crate::intercept::{CallInfo, CallInterceptor, CallKind, Intercept};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use wasmtime::{Caller, Linker, Memory, TypedFunc};
 
+/// The embedder's callback for host-call failures.
+pub(crate) type ErrorHandler = Box<dyn FnMut(&HostCallError) + Send>;
+
 /// Per-instance state kept in the store next to the embedder's `T`.
 pub(crate) struct State<T> {
     pub(crate) data: T,
@@ -22,7 +25,7 @@ pub(crate) struct State<T> {
     pub(crate) interceptor: Option<Box<dyn CallInterceptor>>,
     pub(crate) guest_errors: GuestErrors,
     pub(crate) last_error: Option<HostCallError>,
-    pub(crate) error_handler: Option<Box<dyn FnMut(&HostCallError) + Send>>,
+    pub(crate) error_handler: Option<ErrorHandler>,
 }
 
 /// Registers `f` in `linker` under its interface and name.
@@ -149,10 +152,12 @@ fn host_call<T: 'static>(
             }
         }
     }
-    if let Some(i) = state.interceptor.as_mut() {
-        if let Err(e) = i.after(&info, input, &out) {
-            return Err(trap(state, f, format!("interceptor: {e}")));
-        }
+    if let Some(Err(e)) = state
+        .interceptor
+        .as_mut()
+        .map(|i| i.after(&info, input, &out))
+    {
+        return Err(trap(state, f, format!("interceptor: {e}")));
     }
     let len = out.len() as u32;
     if len <= state.scratch_len {

@@ -1,7 +1,7 @@
 //! A running guest: its store, cached exports, and export calls.
 
 use super::hostcall::State;
-use super::{Error, HostCallError, Linked};
+use super::{CoreValue, Error, HostCallError, Linked};
 use crate::abi::{self, GraphEncode, GraphValue, Value};
 use crate::intercept::{CallInfo, CallInterceptor, CallKind};
 use std::collections::HashMap;
@@ -164,13 +164,35 @@ impl<T: Send + 'static> Instance<T> {
         self.store.data().last_error.as_ref()
     }
 
-    /// Calls a core export `() -> i32` (for guests outside the Graph ABI).
-    pub fn call_core_i32(&mut self, export: &str) -> Result<i32, Error> {
+    /// Calls a core-wasm export directly, outside the Graph ABI (a
+    /// benchmark loop, a legacy entry point).
+    ///
+    /// ```
+    /// use packr_runtime::engine::{CoreValue, Engine, Module};
+    /// use packr_runtime::host::HostBuilder;
+    /// let engine = Engine::default();
+    /// let module = Module::from_wat(&engine, r#"(module
+    ///     (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"#)?;
+    /// let mut i = engine.link(&module, &HostBuilder::<()>::new())?.instantiate(())?;
+    /// assert_eq!(i.call_core("add", &[CoreValue::I32(20), CoreValue::I32(22)])?, [CoreValue::I32(42)]);
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    pub fn call_core(&mut self, export: &str, args: &[CoreValue]) -> Result<Vec<CoreValue>, Error> {
         let f = self
             .instance
-            .get_typed_func::<(), i32>(&mut self.store, export)
-            .map_err(|_| Error::MissingExport(export.to_string()))?;
-        f.call(&mut self.store, ()).map_err(from_wasmtime)
+            .get_func(&mut self.store, export)
+            .ok_or_else(|| Error::MissingExport(export.to_string()))?;
+        let params: Vec<wasmtime::Val> = args.iter().map(|a| a.to_wasmtime()).collect();
+        let mut results = vec![wasmtime::Val::I32(0); f.ty(&self.store).results().len()];
+        f.call(&mut self.store, &params, &mut results)
+            .map_err(from_wasmtime)?;
+        results
+            .iter()
+            .map(|v| {
+                CoreValue::from_wasmtime(v)
+                    .ok_or_else(|| Error::Engine(format!("unsupported result {v:?}")))
+            })
+            .collect()
     }
 
     /// Calls a Graph ABI export with typed arguments (packed per the

@@ -5,7 +5,7 @@
 //! surface generated code and hosts program against.
 //!
 //! ```
-//! use packr_runtime::engine::{Engine, Module};
+//! use packr_runtime::engine::{CoreValue, Engine, Module};
 //! use packr_runtime::host::HostBuilder;
 //!
 //! let engine = Engine::default();
@@ -14,7 +14,7 @@
 //!     (func (export "answer") (result i32) (i32.const 42)))"#)?;
 //! let linked = engine.link(&module, &HostBuilder::<()>::new())?;
 //! let mut instance = linked.instantiate(())?;
-//! assert_eq!(instance.call_core_i32("answer")?, 42);
+//! assert_eq!(instance.call_core("answer", &[])?, [CoreValue::I32(42)]);
 //! # Ok::<(), packr_runtime::engine::Error>(())
 //! ```
 
@@ -28,6 +28,38 @@ pub use instance::Instance;
 use crate::host::HostBuilder;
 use hostcall::State;
 use std::sync::Arc;
+
+/// A core-wasm number, for calls outside the Graph ABI
+/// ([`Instance::call_core`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[allow(missing_docs)]
+pub enum CoreValue {
+    I32(i32),
+    I64(i64),
+    F32(f32),
+    F64(f64),
+}
+
+impl CoreValue {
+    fn to_wasmtime(self) -> wasmtime::Val {
+        match self {
+            CoreValue::I32(v) => wasmtime::Val::I32(v),
+            CoreValue::I64(v) => wasmtime::Val::I64(v),
+            CoreValue::F32(v) => wasmtime::Val::F32(v.to_bits()),
+            CoreValue::F64(v) => wasmtime::Val::F64(v.to_bits()),
+        }
+    }
+
+    fn from_wasmtime(v: &wasmtime::Val) -> Option<Self> {
+        Some(match v {
+            wasmtime::Val::I32(v) => CoreValue::I32(*v),
+            wasmtime::Val::I64(v) => CoreValue::I64(*v),
+            wasmtime::Val::F32(v) => CoreValue::F32(f32::from_bits(*v)),
+            wasmtime::Val::F64(v) => CoreValue::F64(f64::from_bits(*v)),
+            _ => return None,
+        })
+    }
+}
 
 /// How an instance answers a guest that sends a bad pointer, bad bytes or
 /// the wrong type to a host function.

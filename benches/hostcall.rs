@@ -1,0 +1,150 @@
+//! The hostcall workloads of `shared/BENCH.md` on packr's runtime, against
+//! the floor of a bare `func_wrap` host function.
+//!
+//! `cargo bench --bench hostcall`; criterion's time per element is the
+//! time per host call.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use packr::engine::{CoreValue, Engine, Instance, Module};
+use packr::host::HostBuilder;
+
+const CALLS: i32 = 100_000;
+
+/// Fills a BENCH.md template with `data` as WAT escapes.
+fn guest(template: &str, data: &[u8]) -> String {
+    let escaped: String = data.iter().map(|b| format!("\\{b:02x}")).collect();
+    template
+        .replace("{DATA}", &escaped)
+        .replace("{LEN}", &data.len().to_string())
+}
+
+fn run(instance: &mut Instance<()>, n: i32) -> i32 {
+    match instance
+        .call_core("run", &[CoreValue::I32(n), CoreValue::I32(0)])
+        .unwrap()[..]
+    {
+        [CoreValue::I32(sum)] => sum,
+        ref other => panic!("unexpected result {other:?}"),
+    }
+}
+
+fn hostcall_add(c: &mut Criterion) {
+    let engine = Engine::default();
+    let data = packr::abi::encode(&(20i32, 22i32)).unwrap();
+    let module = Module::from_wat(
+        &engine,
+        &guest(include_str!("guests/hostcall-add.wat.tmpl"), &data),
+    )
+    .unwrap();
+    let mut host = HostBuilder::<()>::new();
+    host.interface("bench:host/math")
+        .func("add", |_, (a, b): (i32, i32)| a.wrapping_add(b))
+        .unwrap();
+    let mut instance = engine
+        .link(&module, &host)
+        .unwrap()
+        .instantiate(())
+        .unwrap();
+    assert_eq!(run(&mut instance, 1000), 42_000);
+
+    let mut g = c.benchmark_group("hostcall-add");
+    g.throughput(Throughput::Elements(CALLS as u64));
+    g.bench_function("wasmtime/packr", |b| b.iter(|| run(&mut instance, CALLS)));
+
+    // The floor: the same loop through a bare wasmtime host function.
+    let raw_engine = wasmtime::Engine::default();
+    let raw_module = wasmtime::Module::new(
+        &raw_engine,
+        wat::parse_str(include_str!("guests/raw-add.wat")).unwrap(),
+    )
+    .unwrap();
+    let mut linker = wasmtime::Linker::new(&raw_engine);
+    linker
+        .func_wrap("raw", "add", |a: i32, b: i32| a.wrapping_add(b))
+        .unwrap();
+    let mut store = wasmtime::Store::new(&raw_engine, ());
+    let raw = linker.instantiate(&mut store, &raw_module).unwrap();
+    let raw_run = raw
+        .get_typed_func::<(i32, i32), i32>(&mut store, "run")
+        .unwrap();
+    assert_eq!(raw_run.call(&mut store, (1000, 0)).unwrap(), 42_000);
+    g.bench_function("wasmtime/raw-func-wrap", |b| {
+        b.iter(|| raw_run.call(&mut store, (CALLS, 0)).unwrap())
+    });
+    g.finish();
+}
+
+fn hostcall_bytes(c: &mut Criterion) {
+    let engine = Engine::default();
+    let mut host = HostBuilder::<()>::new();
+    host.interface("bench:host/bytes")
+        .func("len", |_, data: Vec<u8>| data.len() as u32)
+        .unwrap();
+    let mut g = c.benchmark_group("hostcall-bytes");
+    for size in [16usize, 64 * 1024] {
+        let payload: Vec<u8> = (0..size).map(|i| i as u8).collect();
+        let data = packr::abi::encode(&payload).unwrap();
+        let module = Module::from_wat(
+            &engine,
+            &guest(include_str!("guests/hostcall-bytes.wat.tmpl"), &data),
+        )
+        .unwrap();
+        let mut instance = engine
+            .link(&module, &host)
+            .unwrap()
+            .instantiate(())
+            .unwrap();
+        assert_eq!(run(&mut instance, 10), 10 * size as i32);
+        let calls = if size > 1024 { 1_000 } else { CALLS };
+        g.throughput(Throughput::Bytes((size * calls as usize) as u64));
+        g.bench_function(format!("wasmtime/{size}B"), |b| {
+            b.iter(|| run(&mut instance, calls))
+        });
+    }
+    g.finish();
+}
+
+fn instantiate(c: &mut Criterion) {
+    let engine = Engine::default();
+    let data = packr::abi::encode(&(20i32, 22i32)).unwrap();
+    let module = Module::from_wat(
+        &engine,
+        &guest(include_str!("guests/hostcall-add.wat.tmpl"), &data),
+    )
+    .unwrap();
+    let mut host = HostBuilder::<()>::new();
+    host.interface("bench:host/math")
+        .func("add", |_, (a, b): (i32, i32)| a.wrapping_add(b))
+        .unwrap();
+    let linked = engine.link(&module, &host).unwrap();
+    let mut g = c.benchmark_group("instantiate");
+    g.bench_function("wasmtime/packr", |b| {
+        b.iter(|| linked.instantiate(()).unwrap())
+    });
+    let raw_engine = wasmtime::Engine::default();
+    let raw_module = wasmtime::Module::new(
+        &raw_engine,
+        wat::parse_str(guest(include_str!("guests/hostcall-add.wat.tmpl"), &data)).unwrap(),
+    )
+    .unwrap();
+    let mut linker = wasmtime::Linker::new(&raw_engine);
+    linker
+        .func_wrap(
+            "bench:host/math",
+            "add",
+            |_: i32, _: i32, _: i32, _: i32| 0i32,
+        )
+        .unwrap();
+    let pre = linker.instantiate_pre(&raw_module).unwrap();
+    g.bench_function("wasmtime/raw-instance-pre", |b| {
+        b.iter(|| {
+            let mut store = wasmtime::Store::new(&raw_engine, ());
+            pre.instantiate(&mut store).unwrap();
+            store
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, hostcall_add, hostcall_bytes, instantiate);
+criterion_main!(benches);
