@@ -50,6 +50,15 @@ fn hostcall_add(c: &mut Criterion) {
     let mut g = c.benchmark_group("hostcall-add");
     g.throughput(Throughput::Elements(CALLS as u64));
     g.bench_function("wasmtime/packr", |b| b.iter(|| run(&mut instance, CALLS)));
+    // The same with every call recorded (a fresh recorder per iteration:
+    // the arena's growth is part of the cost).
+    g.bench_function("wasmtime/packr+recorder", |b| {
+        b.iter(|| {
+            instance.set_interceptor(Box::new(packr::record::Recorder::new()));
+            run(&mut instance, CALLS)
+        })
+    });
+    instance.take_interceptor();
 
     // The floor: the same loop through a bare wasmtime host function.
     let raw_engine = wasmtime::Engine::default();

@@ -22,6 +22,7 @@ pub use packr_runtime::abi;
 pub use packr_runtime::abi::{GraphValue, Value};
 pub use packr_runtime::host;
 pub use packr_runtime::intercept;
+pub use packr_runtime::record;
 
 #[cfg(feature = "wasmtime")]
 pub use packr_runtime::engine;

@@ -11,3 +11,4 @@ pub mod abi;
 pub mod engine;
 pub mod host;
 pub mod intercept;
+pub mod record;
