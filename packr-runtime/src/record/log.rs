@@ -1,92 +1,334 @@
-//! The sealed log of a recorded session.
+//! The sealed log of a recorded session, and the arena it is built in.
 
-use crate::intercept::CallKind;
+use super::file;
+use crate::intercept::{CallInfo, CallKind};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fmt;
 
-/// One recorded call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallRecord {
+/// One recorded call, borrowed from a [`CallLog`].
+///
+/// ```
+/// use packr_runtime::intercept::{CallInfo, CallInterceptor, CallKind};
+/// use packr_runtime::record::Recorder;
+/// let now = CallInfo { kind: CallKind::HostCall, interface: "theater:simple/timer", function: "now" };
+/// let mut r = Recorder::new();
+/// r.before(&now, b"in").unwrap();
+/// r.after(&now, b"in", b"out").unwrap();
+/// let log = r.seal();
+/// let call = log.get(0).unwrap();
+/// assert_eq!((call.function, call.input, call.output), ("now", &b"in"[..], &b"out"[..]));
+/// assert!(call.completed);
+/// assert_eq!(call.call_info(), now);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallRecord<'a> {
     /// Host call or guest export.
     pub kind: CallKind,
-    /// The interface path (empty for world-level functions).
-    pub interface: String,
-    /// The function name.
-    pub function: String,
+    /// The interface path (empty for functions declared directly in a world).
+    pub interface: &'a str,
+    /// The function's WIT name.
+    pub function: &'a str,
     /// The CGRF input bytes.
-    pub input: Vec<u8>,
-    /// The CGRF output bytes; `None` for an export call that never
-    /// returned (the guest trapped).
-    pub output: Option<Vec<u8>>,
+    pub input: &'a [u8],
+    /// The CGRF output bytes (empty when the call did not complete).
+    pub output: &'a [u8],
+    /// False when the call never returned: the host function failed, or
+    /// the export trapped or reported an error. Replay reproduces that: a
+    /// failed host call fails again, an export is expected to fail again.
+    pub completed: bool,
 }
 
-/// A sealed, ordered log of calls with a SHA-256 hash chain: each entry's
-/// hash covers the previous hash and the entry, so altering, dropping or
-/// reordering any entry changes the head hash.
+impl<'a> CallRecord<'a> {
+    /// The call's kind, interface and function as a [`CallInfo`].
+    ///
+    /// ```
+    /// use packr_runtime::intercept::CallKind;
+    /// use packr_runtime::record::CallRecord;
+    /// let r = CallRecord { kind: CallKind::HostCall, interface: "a:b/c", function: "f",
+    ///                      input: &[], output: &[], completed: true };
+    /// assert_eq!(r.call_info().to_string(), "host call a:b/c.f");
+    /// ```
+    pub fn call_info(&self) -> CallInfo<'a> {
+        CallInfo {
+            kind: self.kind,
+            interface: self.interface,
+            function: self.function,
+        }
+    }
+}
+
+/// A fixed-size entry: where its bytes live in the arena and who it names.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry {
+    pub input_at: usize,
+    pub input_len: usize,
+    pub output_at: usize,
+    pub output_len: usize,
+    pub name: u32,
+    pub kind: CallKind,
+    pub completed: bool,
+}
+
+/// Interned (interface, function) pairs.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Names {
+    pub list: Vec<(Box<str>, Box<str>)>,
+    index: HashMap<Box<str>, HashMap<Box<str>, u32>>,
+}
+
+impl Names {
+    pub fn get(&self, id: u32) -> (&str, &str) {
+        let (i, f) = &self.list[id as usize];
+        (i, f)
+    }
+
+    pub fn intern(&mut self, interface: &str, function: &str) -> u32 {
+        if let Some(&id) = self.index.get(interface).and_then(|m| m.get(function)) {
+            return id;
+        }
+        let id = u32::try_from(self.list.len()).expect("fewer than 2^32 distinct functions");
+        self.list.push((interface.into(), function.into()));
+        self.index
+            .entry(interface.into())
+            .or_default()
+            .insert(function.into(), id);
+        id
+    }
+}
+
+/// The unsealed parts of a log: one byte arena, fixed-size entries, names.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Parts {
+    pub arena: Vec<u8>,
+    pub entries: Vec<Entry>,
+    pub names: Names,
+}
+
+impl Parts {
+    #[inline]
+    pub fn push_bytes(&mut self, bytes: &[u8]) -> usize {
+        let at = self.arena.len();
+        self.arena.extend_from_slice(bytes);
+        at
+    }
+
+    pub fn push_record(&mut self, r: &CallRecord<'_>) {
+        let name = self.names.intern(r.interface, r.function);
+        let input_at = self.push_bytes(r.input);
+        let output = if r.completed { r.output } else { &[] };
+        let output_at = self.push_bytes(output);
+        self.entries.push(Entry {
+            input_at,
+            input_len: r.input.len(),
+            output_at,
+            output_len: output.len(),
+            name,
+            kind: r.kind,
+            completed: r.completed,
+        });
+    }
+
+    pub fn record(&self, e: &Entry) -> CallRecord<'_> {
+        let (interface, function) = self.names.get(e.name);
+        CallRecord {
+            kind: e.kind,
+            interface,
+            function,
+            input: &self.arena[e.input_at..e.input_at + e.input_len],
+            output: &self.arena[e.output_at..e.output_at + e.output_len],
+            completed: e.completed,
+        }
+    }
+
+    /// Computes the hash chain and seals the log.
+    pub fn seal(self) -> CallLog {
+        let header = file::header(&self);
+        let genesis: [u8; 32] = Sha256::digest(header).into();
+        let mut hashes = Vec::with_capacity(self.entries.len());
+        let mut h = genesis;
+        for e in &self.entries {
+            h = file::chain_step(&h, &self.record(e));
+            hashes.push(h);
+        }
+        CallLog {
+            parts: self,
+            genesis,
+            hashes,
+        }
+    }
+}
+
+/// A sealed, ordered log of calls with a SHA-256 hash chain.
+///
+/// Each entry `i` carries `h_i = SHA-256(h_{i-1} || encoding of entry i)`,
+/// where `h_0` is the SHA-256 of the file header; altering, dropping or
+/// reordering any entry changes every later hash and the
+/// [`head_hash`](Self::head_hash). Build one with a
+/// [`Recorder`](super::Recorder), [`CallLog::from_records`] or
+/// [`CallLog::load`].
 ///
 /// ```
 /// use packr_runtime::record::CallLog;
 /// let empty = CallLog::default();
 /// assert!(empty.is_empty());
-/// assert_eq!(empty.head_hash(), CallLog::genesis_hash());
+/// assert_eq!(empty.entries().count(), 0);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Clone)]
 pub struct CallLog {
-    pub(crate) records: Vec<CallRecord>,
+    pub(crate) parts: Parts,
+    pub(crate) genesis: [u8; 32],
+    pub(crate) hashes: Vec<[u8; 32]>,
+}
+
+impl Default for CallLog {
+    fn default() -> Self {
+        Parts::default().seal()
+    }
 }
 
 impl CallLog {
-    /// A log of `records`, in order.
-    pub fn from_records(records: Vec<CallRecord>) -> Self {
-        CallLog { records }
+    /// A log of `records`, in order (for tests and tools; a live session
+    /// is recorded with a [`Recorder`](super::Recorder)).
+    ///
+    /// ```
+    /// use packr_runtime::intercept::CallKind;
+    /// use packr_runtime::record::{CallLog, CallRecord};
+    /// let r = CallRecord { kind: CallKind::HostCall, interface: "a:b/c", function: "f",
+    ///                      input: b"1", output: b"2", completed: true };
+    /// let log = CallLog::from_records([r, r]);
+    /// assert_eq!(log.len(), 2);
+    /// assert_eq!(log.get(1), Some(r));
+    /// ```
+    pub fn from_records<'a>(records: impl IntoIterator<Item = CallRecord<'a>>) -> CallLog {
+        let mut parts = Parts::default();
+        for r in records {
+            parts.push_record(&r);
+        }
+        parts.seal()
     }
 
-    /// The records, in call order.
-    pub fn records(&self) -> &[CallRecord] {
-        &self.records
-    }
-
-    /// Number of records.
+    /// Number of recorded calls.
+    ///
+    /// ```
+    /// assert_eq!(packr_runtime::record::CallLog::default().len(), 0);
+    /// ```
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.parts.entries.len()
     }
 
-    /// True for a log without records.
+    /// True for a log without calls.
+    ///
+    /// ```
+    /// assert!(packr_runtime::record::CallLog::default().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.parts.entries.is_empty()
     }
 
-    /// The hash the chain starts from.
-    pub fn genesis_hash() -> [u8; 32] {
-        Sha256::digest(b"packr call log v1").into()
+    /// The call at `index`, if there is one.
+    ///
+    /// ```
+    /// assert_eq!(packr_runtime::record::CallLog::default().get(0), None);
+    /// ```
+    pub fn get(&self, index: usize) -> Option<CallRecord<'_>> {
+        self.parts.entries.get(index).map(|e| self.parts.record(e))
     }
 
-    /// The hash after every record.
-    pub fn chain(&self) -> Vec<[u8; 32]> {
-        let mut h = Self::genesis_hash();
-        self.records
-            .iter()
-            .map(|r| {
-                h = chain_step(&h, r);
-                h
-            })
-            .collect()
+    /// The calls, in the order they were made.
+    ///
+    /// ```
+    /// use packr_runtime::intercept::CallKind;
+    /// use packr_runtime::record::{CallLog, CallRecord};
+    /// let r = CallRecord { kind: CallKind::GuestExport, interface: "", function: "run",
+    ///                      input: &[], output: b"ok", completed: true };
+    /// let log = CallLog::from_records([r]);
+    /// let functions: Vec<&str> = log.entries().map(|c| c.function).collect();
+    /// assert_eq!(functions, ["run"]);
+    /// ```
+    pub fn entries(&self) -> Entries<'_> {
+        Entries {
+            parts: &self.parts,
+            inner: self.parts.entries.iter(),
+        }
     }
 
-    /// The hash of the whole log (the genesis hash when empty).
+    /// The hash of the whole log: the chain hash of the last entry (of an
+    /// empty log, the hash of its header). Two logs with the same head hash
+    /// hold the same calls.
+    ///
+    /// ```
+    /// use packr_runtime::intercept::CallKind;
+    /// use packr_runtime::record::{CallLog, CallRecord};
+    /// let r = CallRecord { kind: CallKind::HostCall, interface: "a:b/c", function: "f",
+    ///                      input: b"1", output: b"2", completed: true };
+    /// let changed = CallRecord { output: b"3", ..r };
+    /// assert_ne!(CallLog::from_records([r]).head_hash(), CallLog::from_records([changed]).head_hash());
+    /// assert_eq!(CallLog::from_records([r]).head_hash(), CallLog::from_records([r]).head_hash());
+    /// ```
     pub fn head_hash(&self) -> [u8; 32] {
-        self.chain()
-            .last()
-            .copied()
-            .unwrap_or_else(Self::genesis_hash)
+        self.hashes.last().copied().unwrap_or(self.genesis)
     }
 }
 
-/// `SHA-256(previous || canonical encoding of the record)`.
-pub(crate) fn chain_step(previous: &[u8; 32], r: &CallRecord) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(previous);
-    let mut buf = Vec::with_capacity(32 + r.input.len() + r.output.as_ref().map_or(0, Vec::len));
-    crate::record::file::encode_record(r, &mut buf);
-    h.update(&buf);
-    h.finalize().into()
+impl PartialEq for CallLog {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.entries().eq(other.entries())
+    }
 }
+
+impl Eq for CallLog {}
+
+impl fmt::Debug for CallLog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let head: String = self.head_hash()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        f.debug_struct("CallLog")
+            .field("len", &self.len())
+            .field("head_hash", &format_args!("{head}…"))
+            .field("entries", &format_args!("{:?}", self.entries()))
+            .finish()
+    }
+}
+
+/// The calls of a [`CallLog`], in order; from [`CallLog::entries`].
+///
+/// ```
+/// let log = packr_runtime::record::CallLog::default();
+/// let mut entries = log.entries();
+/// assert_eq!(entries.len(), 0);
+/// assert!(entries.next().is_none());
+/// ```
+#[derive(Clone)]
+pub struct Entries<'a> {
+    parts: &'a Parts,
+    inner: std::slice::Iter<'a, Entry>,
+}
+
+impl fmt::Debug for Entries<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
+    }
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = CallRecord<'a>;
+
+    fn next(&mut self) -> Option<CallRecord<'a>> {
+        self.inner.next().map(|e| self.parts.record(e))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Entries<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.inner.next_back().map(|e| self.parts.record(e))
+    }
+}
+
+impl ExactSizeIterator for Entries<'_> {}

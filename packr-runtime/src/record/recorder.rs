@@ -1,134 +1,211 @@
-//! The recording interceptor: appends calls to an arena, hashes later.
+//! The recording interceptor: appends calls to an arena, hashes when sealed.
 
-use super::log::{CallLog, CallRecord};
-use crate::intercept::{CallInfo, CallInterceptor, CallKind, Intercept, InterceptError};
+use super::log::{CallLog, Entry, Parts};
+use crate::intercept::{CallInfo, CallInterceptor, Intercept, InterceptError};
 
-/// Records every call it sees, in order.
+/// How many recently used (interface, function) pairs are checked before
+/// the name table is consulted.
+const RECENT: usize = 4;
+
+/// Records every call it sees, in order, for [`Replayer`](super::Replayer).
 ///
-/// Recording is on the hot path of every host call, so it does no per-call
-/// allocation in steady state: input and output bytes are appended to one
-/// arena, (interface, function) pairs are interned, and the hash chain is
-/// computed only when the log is sealed with [`finish`](Self::finish).
+/// A call is logged when it starts ([`before`](CallInterceptor::before):
+/// kind, interface, function, input) and completed when it returns
+/// ([`after`](CallInterceptor::after): output), so the host calls an export
+/// makes follow that export in the log. A call that never returns (a
+/// failing host function, a trapping export) stays in the log as not
+/// completed, and replay makes it fail again.
 ///
-/// Export calls are recorded when they start (so the host calls they make
-/// follow them in the log) and completed when they return.
+/// Recording sits on the hot path of every host call, so it does no
+/// per-call allocation in steady state: input and output bytes are
+/// appended to one arena, each call is a fixed-size entry, names are
+/// interned (the last few pairs are compared first), and the hash chain is
+/// computed only when the log is [sealed](Self::seal).
 ///
 /// ```
 /// use packr_runtime::intercept::{CallInfo, CallInterceptor, CallKind};
 /// use packr_runtime::record::Recorder;
 /// let mut r = Recorder::new();
 /// let now = CallInfo { kind: CallKind::HostCall, interface: "theater:simple/timer", function: "now" };
+/// r.before(&now, b"in").unwrap();
 /// r.after(&now, b"in", b"out").unwrap();
 /// assert_eq!(r.len(), 1);
-/// assert_eq!(r.finish().records()[0].function, "now");
+/// assert_eq!(r.seal().get(0).unwrap().output, b"out");
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Recorder {
-    arena: Vec<u8>,
-    entries: Vec<Entry>,
-    names: Vec<(Box<str>, Box<str>)>,
-    /// The last name looked up, by address: the runtime passes the same
-    /// `&str`s for the same function on every call.
-    last_name: Option<(usize, usize, u32)>,
-    /// Export calls that started and have not returned yet.
-    open_exports: Vec<usize>,
+    parts: Parts,
+    /// Recently used name ids, most recent first (`u32::MAX`: empty).
+    recent: [u32; RECENT],
+    /// Entries that started and have not returned yet, innermost last.
+    open: Vec<usize>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    kind: CallKind,
-    name: u32,
-    input: (usize, usize),
-    output: Option<(usize, usize)>,
+impl Default for Recorder {
+    fn default() -> Self {
+        Recorder::new()
+    }
 }
 
 impl Recorder {
     /// An empty recorder.
+    ///
+    /// ```
+    /// assert!(packr_runtime::record::Recorder::new().is_empty());
+    /// ```
     pub fn new() -> Self {
-        Self::default()
+        Recorder {
+            parts: Parts::default(),
+            recent: [u32::MAX; RECENT],
+            open: Vec::new(),
+        }
     }
 
-    /// Number of calls recorded.
+    /// An empty recorder with room for `calls` calls carrying `bytes` input
+    /// and output bytes in all, so that recording them never reallocates.
+    ///
+    /// ```
+    /// let r = packr_runtime::record::Recorder::with_capacity(1000, 76 * 1000);
+    /// assert!(r.is_empty());
+    /// ```
+    pub fn with_capacity(calls: usize, bytes: usize) -> Self {
+        let mut r = Recorder::new();
+        r.parts.entries.reserve(calls);
+        r.parts.arena.reserve(bytes);
+        r
+    }
+
+    /// Number of calls recorded (including calls still running).
+    ///
+    /// ```
+    /// assert_eq!(packr_runtime::record::Recorder::new().len(), 0);
+    /// ```
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.parts.entries.len()
     }
 
     /// True when nothing was recorded.
+    ///
+    /// ```
+    /// assert!(packr_runtime::record::Recorder::new().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.parts.entries.is_empty()
+    }
+
+    /// Forgets every recorded call but keeps the buffers (and the interned
+    /// names), so recording the next session does not allocate again.
+    ///
+    /// ```
+    /// use packr_runtime::intercept::{CallInfo, CallInterceptor, CallKind};
+    /// use packr_runtime::record::Recorder;
+    /// let now = CallInfo { kind: CallKind::HostCall, interface: "a:b/c", function: "now" };
+    /// let mut r = Recorder::new();
+    /// r.before(&now, b"").unwrap();
+    /// r.clear();
+    /// assert!(r.is_empty());
+    /// ```
+    pub fn clear(&mut self) {
+        self.parts.arena.clear();
+        self.parts.entries.clear();
+        self.open.clear();
+    }
+
+    /// Seals the log: computes its hash chain. Calls still running (that
+    /// never returned) are kept as not completed.
+    ///
+    /// ```
+    /// use packr_runtime::intercept::{CallInfo, CallInterceptor, CallKind};
+    /// use packr_runtime::record::Recorder;
+    /// let run = CallInfo { kind: CallKind::GuestExport, interface: "", function: "run" };
+    /// let mut r = Recorder::new();
+    /// r.before(&run, &[]).unwrap(); // ...and the export trapped
+    /// let log = r.seal();
+    /// assert!(!log.get(0).unwrap().completed);
+    /// ```
+    pub fn seal(self) -> CallLog {
+        self.parts.seal()
+    }
+
+    /// The same as [`seal`](Self::seal).
+    ///
+    /// ```
+    /// let log = packr_runtime::record::Recorder::new().finish();
+    /// assert!(log.is_empty());
+    /// ```
+    pub fn finish(self) -> CallLog {
+        self.seal()
     }
 
     #[inline]
     fn intern(&mut self, call: &CallInfo<'_>) -> u32 {
-        let key = (
-            call.interface.as_ptr() as usize,
-            call.function.as_ptr() as usize,
-        );
-        if let Some((i, f, id)) = self.last_name {
-            let (ni, nf) = &self.names[id as usize];
-            if (i, f) == key && ni.len() == call.interface.len() && nf.len() == call.function.len()
+        for k in 0..RECENT {
+            let id = self.recent[k];
+            if let Some((i, f)) = self.parts.names.list.get(id as usize)
+                && same(i.as_bytes(), call.interface.as_bytes())
+                && same(f.as_bytes(), call.function.as_bytes())
             {
+                if k != 0 {
+                    self.recent.copy_within(0..k, 1);
+                    self.recent[0] = id;
+                }
                 return id;
             }
         }
-        let id = match self
-            .names
-            .iter()
-            .position(|(i, f)| &**i == call.interface && &**f == call.function)
-        {
-            Some(id) => id as u32,
-            None => {
-                self.names
-                    .push((call.interface.into(), call.function.into()));
-                self.names.len() as u32 - 1
-            }
-        };
-        self.last_name = Some((key.0, key.1, id));
+        self.intern_slow(call)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn intern_slow(&mut self, call: &CallInfo<'_>) -> u32 {
+        let id = self.parts.names.intern(call.interface, call.function);
+        self.recent.copy_within(0..RECENT - 1, 1);
+        self.recent[0] = id;
         id
     }
 
     #[inline]
-    fn push_bytes(&mut self, bytes: &[u8]) -> (usize, usize) {
-        let at = self.arena.len();
-        self.arena.extend_from_slice(bytes);
-        (at, bytes.len())
+    fn start(&mut self, call: &CallInfo<'_>, input: &[u8]) -> usize {
+        let name = self.intern(call);
+        let input_at = self.parts.push_bytes(input);
+        let index = self.parts.entries.len();
+        self.parts.entries.push(Entry {
+            input_at,
+            input_len: input.len(),
+            output_at: 0,
+            output_len: 0,
+            name,
+            kind: call.kind,
+            completed: false,
+        });
+        index
     }
+}
 
-    /// Seals the log and computes nothing yet: hashes are computed when the
-    /// log is written or asked for its head hash.
-    pub fn finish(self) -> CallLog {
-        let slice = |(at, len): (usize, usize)| self.arena[at..at + len].to_vec();
-        let records = self
-            .entries
-            .iter()
-            .map(|e| {
-                let (interface, function) = &self.names[e.name as usize];
-                CallRecord {
-                    kind: e.kind,
-                    interface: interface.to_string(),
-                    function: function.to_string(),
-                    input: slice(e.input),
-                    output: e.output.map(slice),
-                }
-            })
-            .collect();
-        CallLog { records }
+/// `a == b`, inlined for the short names functions have: two overlapping
+/// word loads instead of a call to `memcmp`.
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    let word = |s: &[u8], at: usize| u64::from_ne_bytes(s[at..at + 8].try_into().unwrap());
+    let half = |s: &[u8], at: usize| u32::from_ne_bytes(s[at..at + 4].try_into().unwrap());
+    match n {
+        0 => true,
+        1..4 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
     }
 }
 
 impl CallInterceptor for Recorder {
+    #[inline]
     fn before(&mut self, call: &CallInfo<'_>, input: &[u8]) -> Result<Intercept, InterceptError> {
-        if call.kind == CallKind::GuestExport {
-            let name = self.intern(call);
-            let input = self.push_bytes(input);
-            self.open_exports.push(self.entries.len());
-            self.entries.push(Entry {
-                kind: CallKind::GuestExport,
-                name,
-                input,
-                output: None,
-            });
-        }
+        let index = self.start(call, input);
+        self.open.push(index);
         Ok(Intercept::Proceed)
     }
 
@@ -139,30 +216,28 @@ impl CallInterceptor for Recorder {
         input: &[u8],
         output: &[u8],
     ) -> Result<(), InterceptError> {
-        match call.kind {
-            CallKind::HostCall => {
-                let name = self.intern(call);
-                let input = self.push_bytes(input);
-                let output = self.push_bytes(output);
-                self.entries.push(Entry {
-                    kind: CallKind::HostCall,
-                    name,
-                    input,
-                    output: Some(output),
-                });
+        let name = self.intern(call);
+        // The innermost open call is the one returning, unless calls above
+        // it failed without returning (they stay incomplete).
+        let entries = &self.parts.entries;
+        let found = self
+            .open
+            .iter()
+            .rposition(|&i| entries[i].name == name && entries[i].kind == call.kind);
+        let index = match found {
+            Some(at) => {
+                let index = self.open[at];
+                self.open.truncate(at);
+                index
             }
-            CallKind::GuestExport => {
-                let output = self.push_bytes(output);
-                match self.open_exports.pop() {
-                    Some(i) => self.entries[i].output = Some(output),
-                    None => {
-                        return Err(InterceptError::new(format!(
-                            "{call} returned without having started"
-                        )));
-                    }
-                }
-            }
-        }
+            // Returned without `before`: record it whole.
+            None => self.start(call, input),
+        };
+        let output_at = self.parts.push_bytes(output);
+        let e = &mut self.parts.entries[index];
+        e.output_at = output_at;
+        e.output_len = output.len();
+        e.completed = true;
         Ok(())
     }
 }
