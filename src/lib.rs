@@ -24,7 +24,7 @@ pub use packr_runtime::host;
 pub use packr_runtime::intercept;
 pub use packr_runtime::record;
 
-#[cfg(feature = "wasmtime")]
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub use packr_runtime::engine;
 
 /// Derives [`GraphValue`](trait@GraphValue): named structs become records,

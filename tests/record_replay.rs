@@ -2,7 +2,9 @@
 //! instance whose host functions must not run: the guest sees the same
 //! answers and returns the same results.
 
-use packr::engine::{Engine, Error, Module};
+mod common;
+
+use packr::engine::{Engine, EngineKind, Error, Module};
 use packr::host::HostBuilder;
 use packr::record::{CallLog, Recorder, ReplayDivergence, Replayer};
 use std::any::Any;
@@ -34,9 +36,24 @@ fn session(instance: &mut packr::engine::Instance<State>) -> Result<(i32, String
     Ok((a, echoed, b))
 }
 
+fn a_recorded_session_replays_without_running_host_functions(kind: EngineKind) {
+    record_then_replay(kind, kind);
+}
+
 #[test]
-fn a_recorded_session_replays_without_running_host_functions() {
-    let engine = Engine::default();
+fn a_session_recorded_on_wasmtime_replays_on_wasmi() {
+    record_then_replay(EngineKind::Wasmtime, EngineKind::Wasmi);
+}
+
+#[test]
+fn a_session_recorded_on_wasmi_replays_on_wasmtime() {
+    record_then_replay(EngineKind::Wasmi, EngineKind::Wasmtime);
+}
+
+/// Records a session on `record`, saves and reloads the log, and replays it
+/// on `replay` with host functions that would answer differently.
+fn record_then_replay(record: EngineKind, replay: EngineKind) {
+    let engine = Engine::with_kind(record).unwrap();
     let module = Module::from_wat(&engine, QUICKSTART).unwrap();
 
     let mut live = engine
@@ -51,13 +68,18 @@ fn a_recorded_session_replays_without_running_host_functions() {
     let log = recorder.downcast::<Recorder>().unwrap().finish();
     assert_eq!(log.len(), 7, "3 export calls and 4 host calls");
 
-    let path = std::env::temp_dir().join(format!("packr-replay-{}.log", std::process::id()));
+    let path = std::env::temp_dir().join(format!(
+        "packr-replay-{}-{record}-{replay}.log",
+        std::process::id()
+    ));
     log.save(&path).unwrap();
     let loaded = CallLog::load(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
     assert_eq!(loaded.head_hash(), log.head_hash());
 
     // Different host answers (seed 0): the replay must not consult them.
+    let engine = Engine::with_kind(replay).unwrap();
+    let module = Module::from_wat(&engine, QUICKSTART).unwrap();
     let mut replay = engine
         .link(&module, &host(0))
         .unwrap()
@@ -73,9 +95,8 @@ fn a_recorded_session_replays_without_running_host_functions() {
     assert!(replayer.downcast::<Replayer>().unwrap().is_finished());
 }
 
-#[test]
-fn a_guest_that_strays_from_the_log_is_a_divergence() {
-    let engine = Engine::default();
+fn a_guest_that_strays_from_the_log_is_a_divergence(kind: EngineKind) {
+    let engine = Engine::with_kind(kind).unwrap();
     let module = Module::from_wat(&engine, QUICKSTART).unwrap();
     let mut live = engine
         .link(&module, &host(0))
@@ -103,3 +124,8 @@ fn a_guest_that_strays_from_the_log_is_a_divergence() {
     assert_eq!(d.position, 0);
     assert!(err.to_string().contains("example:guest/app.echo"), "{err}");
 }
+
+per_engine!(
+    a_recorded_session_replays_without_running_host_functions,
+    a_guest_that_strays_from_the_log_is_a_divergence,
+);

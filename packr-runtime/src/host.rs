@@ -8,6 +8,8 @@
 use crate::abi::{self, AbiError, Encoder, GraphValue, Limits};
 use std::collections::HashSet;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 /// What a host function sees of the instance calling it: the store state.
@@ -69,11 +71,96 @@ impl std::error::Error for HostError {}
 pub type CodecFn<T> =
     dyn Fn(&mut Ctx<'_, T>, &[u8], &mut Vec<u8>) -> Result<(), HostError> + Send + Sync;
 
+/// The future an async host function returns. It borrows the store state
+/// (through [`Ctx`]) for `'a`, so mutations made across `.await` points
+/// land in the instance's state.
+pub type HostFuture<'a, R> = Pin<Box<dyn Future<Output = R> + Send + 'a>>;
+
+/// An async host function at the codec level: CGRF input in, CGRF output
+/// out, with the store state borrowed for as long as the future runs.
+pub type AsyncCodecFn<T> = dyn for<'a> Fn(Ctx<'a, T>, &'a [u8]) -> HostFuture<'a, Result<Vec<u8>, HostError>>
+    + Send
+    + Sync;
+
+/// A host function at the engine level: core-wasm numbers in and out,
+/// outside the Graph ABI.
+pub type RawFn<T> =
+    dyn Fn(&mut Ctx<'_, T>, &[CoreValue]) -> Result<Vec<CoreValue>, Trap> + Send + Sync;
+
+/// A core-wasm number, for functions and calls outside the Graph ABI.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[allow(missing_docs)]
+pub enum CoreValue {
+    I32(i32),
+    I64(i64),
+    F32(f32),
+    F64(f64),
+}
+
+/// The type of a [`CoreValue`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum CoreType {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+impl CoreValue {
+    /// This value's type.
+    pub fn ty(&self) -> CoreType {
+        match self {
+            CoreValue::I32(_) => CoreType::I32,
+            CoreValue::I64(_) => CoreType::I64,
+            CoreValue::F32(_) => CoreType::F32,
+            CoreValue::F64(_) => CoreType::F64,
+        }
+    }
+}
+
+/// What runs when the guest calls a host function.
+pub enum HostBody<T> {
+    /// A Graph ABI function that completes before returning.
+    Sync(Arc<CodecFn<T>>),
+    /// A Graph ABI function that returns a future; the guest waits for it
+    /// without blocking a thread (the export must be called with
+    /// `call_async`).
+    Async(Arc<AsyncCodecFn<T>>),
+    /// A core-wasm function of the given signature.
+    Raw {
+        /// Parameter types.
+        params: Arc<[CoreType]>,
+        /// Result types.
+        results: Arc<[CoreType]>,
+        /// The body.
+        call: Arc<RawFn<T>>,
+    },
+}
+
+impl<T> Clone for HostBody<T> {
+    fn clone(&self) -> Self {
+        match self {
+            HostBody::Sync(f) => HostBody::Sync(f.clone()),
+            HostBody::Async(f) => HostBody::Async(f.clone()),
+            HostBody::Raw {
+                params,
+                results,
+                call,
+            } => HostBody::Raw {
+                params: params.clone(),
+                results: results.clone(),
+                call: call.clone(),
+            },
+        }
+    }
+}
+
 /// One registered host function.
 pub struct HostFunction<T> {
     interface: Arc<str>,
     name: Arc<str>,
-    call: Arc<CodecFn<T>>,
+    body: HostBody<T>,
 }
 
 impl<T> Clone for HostFunction<T> {
@@ -81,7 +168,7 @@ impl<T> Clone for HostFunction<T> {
         HostFunction {
             interface: self.interface.clone(),
             name: self.name.clone(),
-            call: self.call.clone(),
+            body: self.body.clone(),
         }
     }
 }
@@ -97,9 +184,14 @@ impl<T> HostFunction<T> {
         &self.name
     }
 
-    /// The codec-level body.
-    pub fn call(&self) -> &Arc<CodecFn<T>> {
-        &self.call
+    /// What runs when the guest calls it.
+    pub fn body(&self) -> &HostBody<T> {
+        &self.body
+    }
+
+    /// True for functions registered with `func_async*`.
+    pub fn is_async(&self) -> bool {
+        matches!(self.body, HostBody::Async(_))
     }
 }
 
@@ -255,6 +347,10 @@ impl<T> InterfaceBuilder<'_, T> {
             + Sync
             + 'static,
     {
+        self.insert(name, HostBody::Sync(Arc::new(f)))
+    }
+
+    fn insert(&mut self, name: &str, body: HostBody<T>) -> Result<&mut Self, RegistrationError> {
         let name: Arc<str> = Arc::from(name);
         if !self
             .builder
@@ -269,7 +365,7 @@ impl<T> InterfaceBuilder<'_, T> {
         self.builder.functions.push(HostFunction {
             interface: self.interface.clone(),
             name,
-            call: Arc::new(f),
+            body,
         });
         Ok(self)
     }
@@ -326,6 +422,132 @@ impl<T> InterfaceBuilder<'_, T> {
             let result = f(cx, args).map_err(|t| HostError::Trap(t.0))?;
             encode_result(&result, out)
         })
+    }
+}
+
+impl<T: Send + 'static> InterfaceBuilder<'_, T> {
+    /// Registers an async codec-level function (see
+    /// [`func_codec`](Self::func_codec)); its future holds the store state
+    /// across `.await`.
+    pub fn func_async_codec<F>(&mut self, name: &str, f: F) -> Result<&mut Self, RegistrationError>
+    where
+        F: for<'a> Fn(Ctx<'a, T>, &'a [u8]) -> HostFuture<'a, Result<Vec<u8>, HostError>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.insert(name, HostBody::Async(Arc::new(f)))
+    }
+
+    /// Registers a typed async function. The future gets the store state
+    /// mutably for as long as it runs, across every `.await`; what it
+    /// changes is what the next call sees. Exports that reach it must be
+    /// called with `call_async`; no thread blocks while it waits.
+    ///
+    /// ```
+    /// use packr_runtime::host::{Ctx, HostBuilder};
+    /// let mut host = HostBuilder::<Vec<String>>::new();
+    /// host.interface("theater:simple/store").func_async("put", |mut cx: Ctx<'_, Vec<String>>, item: String| {
+    ///     Box::pin(async move {
+    ///         // ... await some I/O here ...
+    ///         cx.data_mut().push(item);
+    ///         cx.data().len() as u32
+    ///     })
+    /// })?;
+    /// # Ok::<(), packr_runtime::host::RegistrationError>(())
+    /// ```
+    pub fn func_async<P, R, F>(&mut self, name: &str, f: F) -> Result<&mut Self, RegistrationError>
+    where
+        P: GraphValue + Send + 'static,
+        R: GraphValue + Send + 'static,
+        F: for<'a> Fn(Ctx<'a, T>, P) -> HostFuture<'a, R> + Send + Sync + 'static,
+    {
+        let limits = self.builder.limits;
+        self.func_async_codec(name, move |cx, input| {
+            // Decoding happens before the future exists, so the future
+            // never borrows guest memory.
+            let args = abi::decode_as_with_limits::<P>(input, &limits);
+            match args {
+                Err(e) => Box::pin(std::future::ready(Err(HostError::BadInput(e)))),
+                Ok(args) => {
+                    let future = f(cx, args);
+                    Box::pin(async move {
+                        let result = future.await;
+                        let mut out = Vec::new();
+                        encode_result(&result, &mut out)?;
+                        Ok(out)
+                    })
+                }
+            }
+        })
+    }
+
+    /// Registers a typed async function whose `Result<R, E>` travels as a
+    /// WIT `result<R, E>`.
+    ///
+    /// ```
+    /// use packr_runtime::host::{Ctx, HostBuilder};
+    /// let mut host = HostBuilder::<()>::new();
+    /// host.interface("theater:simple/http").func_async_result("fetch", |_cx: Ctx<'_, ()>, url: String| {
+    ///     Box::pin(async move {
+    ///         if url.starts_with("https://") { Ok(b"body".to_vec()) } else { Err(format!("refused: {url}")) }
+    ///     })
+    /// })?;
+    /// # Ok::<(), packr_runtime::host::RegistrationError>(())
+    /// ```
+    pub fn func_async_result<P, R, E, F>(
+        &mut self,
+        name: &str,
+        f: F,
+    ) -> Result<&mut Self, RegistrationError>
+    where
+        P: GraphValue + Send + 'static,
+        R: GraphValue + Send + 'static,
+        E: GraphValue + Send + 'static,
+        F: for<'a> Fn(Ctx<'a, T>, P) -> HostFuture<'a, Result<R, E>> + Send + Sync + 'static,
+    {
+        self.func_async(name, f)
+    }
+}
+
+impl<T> InterfaceBuilder<'_, T> {
+    /// Registers an engine-level function with core-wasm parameters and
+    /// results, outside the Graph ABI (legacy imports, counters, clocks).
+    /// The engine checks the guest's import against `params` and
+    /// `results`; an `Err(Trap)` traps the guest.
+    ///
+    /// ```
+    /// use packr_runtime::host::{CoreType, CoreValue, HostBuilder, Trap};
+    /// let mut host = HostBuilder::<u64>::new();
+    /// host.interface("env").func_raw("tick", &[CoreType::I64], &[CoreType::I64], |cx, args| {
+    ///     // The engine has checked the arguments against the signature.
+    ///     let Some(&CoreValue::I64(n)) = args.first() else { return Err(Trap::new("expected an i64")) };
+    ///     *cx.data_mut() += n as u64;
+    ///     Ok(vec![CoreValue::I64(*cx.data() as i64)])
+    /// })?;
+    /// # Ok::<(), packr_runtime::host::RegistrationError>(())
+    /// ```
+    pub fn func_raw<F>(
+        &mut self,
+        name: &str,
+        params: &[CoreType],
+        results: &[CoreType],
+        f: F,
+    ) -> Result<&mut Self, RegistrationError>
+    where
+        F: Fn(&mut Ctx<'_, T>, &[CoreValue]) -> Result<Vec<CoreValue>, Trap>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.insert(
+            name,
+            HostBody::Raw {
+                params: params.into(),
+                results: results.into(),
+                call: Arc::new(f),
+            },
+        )
     }
 }
 

@@ -7,7 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod abi;
-#[cfg(feature = "wasmtime")]
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub mod engine;
 pub mod host;
 pub mod intercept;

@@ -48,6 +48,10 @@ pub enum Error {
     Abi(AbiError),
     /// An interceptor stopped the call.
     Intercept(InterceptError),
+    /// A synchronous method (named here) was used on a guest that imports
+    /// async host functions; use its `*_async` counterpart
+    /// (`instantiate_async`, `call_async`).
+    NeedsAsync(String),
     /// Any other engine error.
     Engine(String),
 }
@@ -73,6 +77,10 @@ impl fmt::Display for Error {
             Error::OutOfBounds { what } => write!(f, "{what} lies outside guest memory"),
             Error::Abi(e) => write!(f, "{e}"),
             Error::Intercept(e) => write!(f, "interceptor: {e}"),
+            Error::NeedsAsync(what) => write!(
+                f,
+                "`{what}` ran synchronously, but the guest imports async host functions: use `instantiate_async` and `call_async`"
+            ),
             Error::Engine(m) => f.write_str(m),
         }
     }

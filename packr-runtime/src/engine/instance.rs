@@ -1,13 +1,44 @@
-//! A running guest: its store, cached exports, and export calls.
+//! A running guest, whatever the engine: the store state, export calls
+//! over the Graph ABI, fuel and interceptors.
 
-use super::hostcall::State;
-use super::{CoreValue, Error, HostCallError, Linked};
+use super::state::CallState;
+use super::{CoreValue, EngineConfig, Error, HostCallError};
 use crate::abi::{self, GraphEncode, GraphValue, Value};
+use crate::host::HostFuture;
 use crate::intercept::{CallInfo, CallInterceptor, CallKind};
-use std::collections::HashMap;
-use wasmtime::{Store, TypedFunc};
 
-type AbiExport = TypedFunc<(i32, i32, i32, i32), i32>;
+/// What an engine backend provides for one instance. Everything above it
+/// (export calls, scratch areas, interceptors) is written once.
+pub(crate) trait Backend<T>: Send {
+    fn state(&self) -> &CallState<T>;
+    fn state_mut(&mut self) -> &mut CallState<T>;
+    fn into_data(self: Box<Self>) -> T;
+    /// True when the guest exports `memory` and `__pack_alloc`.
+    fn has_allocator(&self) -> bool;
+    fn alloc(&mut self, len: i32) -> Result<i32, Error>;
+    /// Frees through `__pack_free` when the guest exports it.
+    fn free(&mut self, ptr: i32, len: i32) -> Result<(), Error>;
+    fn memory_size(&self) -> usize;
+    fn write(&mut self, at: u32, bytes: &[u8]) -> Result<(), Error>;
+    fn read(&self, at: u32, len: u32) -> Result<Vec<u8>, Error>;
+    fn call_abi(&mut self, export: &str, args: (i32, i32, i32, i32)) -> Result<i32, Error>;
+    fn call_core(&mut self, export: &str, args: &[CoreValue]) -> Result<Vec<CoreValue>, Error>;
+    fn set_fuel(&mut self, fuel: u64) -> Result<(), Error>;
+    fn fuel(&self) -> Result<u64, Error>;
+    /// Runs a guest function from inside an async call, where the guest
+    /// may suspend in an async host function.
+    fn invoke_async<'a>(&'a mut self, call: Invoke<'a>) -> HostFuture<'a, Result<i32, Error>>;
+}
+
+/// The guest functions an export call runs, for [`Backend::invoke_async`].
+pub(crate) enum Invoke<'a> {
+    /// `__pack_alloc(len) -> ptr`.
+    Alloc(i32),
+    /// `__pack_free(ptr, len)` (a no-op without the export); returns 0.
+    Free(i32, i32),
+    /// A Graph ABI export `(in_ptr, in_len, out_ptr_slot, out_len_slot) -> status`.
+    Abi(&'a str, (i32, i32, i32, i32)),
+}
 
 /// One instance of a guest with store state `T`.
 ///
@@ -21,74 +52,58 @@ type AbiExport = TypedFunc<(i32, i32, i32, i32), i32>;
 /// assert_eq!(*instance.data(), 6);
 /// # Ok::<(), packr_runtime::engine::Error>(())
 /// ```
-pub struct Instance<T: 'static> {
-    store: Store<State<T>>,
-    instance: wasmtime::Instance,
-    exports: HashMap<String, AbiExport>,
+pub struct Instance<T> {
+    backend: Box<dyn Backend<T>>,
     /// Two i32 slots in guest memory for an export's output pointer and
     /// length, reserved once through `__pack_alloc`.
     slots: Option<u32>,
-}
-
-/// Converts an engine error into ours, keeping the wasm backtrace.
-pub(crate) fn from_wasmtime(e: wasmtime::Error) -> Error {
-    if let Some(wasmtime::Trap::OutOfFuel) = e.downcast_ref::<wasmtime::Trap>() {
-        return Error::OutOfFuel;
-    }
-    let backtrace = e
-        .downcast_ref::<wasmtime::WasmBacktrace>()
-        .map(|b| b.to_string());
-    let message = match e.downcast_ref::<wasmtime::Trap>() {
-        Some(trap) => trap.to_string(),
-        None => e.root_cause().to_string(),
-    };
-    Error::Trap { message, backtrace }
+    /// The guest imports an async host function: only `call_async` and
+    /// friends may run it.
+    has_async: bool,
 }
 
 impl<T: Send + 'static> Instance<T> {
-    pub(crate) fn new(linked: &Linked<T>, data: T) -> Result<Self, Error> {
-        let config = linked.engine.config();
-        let state = State {
-            data,
-            memory: None,
-            alloc: None,
-            free: None,
-            scratch: 0,
-            scratch_len: 0,
-            out: Vec::new(),
-            interceptor: None,
-            guest_errors: config.guest_errors,
-            last_error: None,
-            error_handler: None,
-        };
-        let mut store = Store::new(&linked.engine.inner, state);
-        if let Some(fuel) = config.fuel {
-            store
-                .set_fuel(fuel)
-                .map_err(|e| Error::Engine(format!("{e:#}")))?;
+    /// Reserves the scratch area and the result slots through the guest's
+    /// own allocator (never its stack).
+    pub(crate) fn new(
+        mut backend: Box<dyn Backend<T>>,
+        config: &EngineConfig,
+        has_async: bool,
+    ) -> Result<Self, Error> {
+        let mut reserved = None;
+        if backend.has_allocator() {
+            let scratch = backend.alloc(config.scratch_size as i32)?;
+            reserved = Some((scratch, backend.alloc(8)?));
         }
-        let instance = linked.pre.instantiate(&mut store).map_err(from_wasmtime)?;
-        let memory = instance.get_memory(&mut store, "memory");
-        let alloc = instance
-            .get_typed_func::<i32, i32>(&mut store, "__pack_alloc")
-            .ok();
-        let free = instance
-            .get_typed_func::<(i32, i32), ()>(&mut store, "__pack_free")
-            .ok();
+        Self::assemble(backend, config, has_async, reserved)
+    }
+
+    /// [`new`](Self::new) with the allocator run on the async path.
+    pub(crate) async fn new_async(
+        mut backend: Box<dyn Backend<T>>,
+        config: &EngineConfig,
+        has_async: bool,
+    ) -> Result<Self, Error> {
+        let mut reserved = None;
+        if backend.has_allocator() {
+            let scratch = backend
+                .invoke_async(Invoke::Alloc(config.scratch_size as i32))
+                .await?;
+            reserved = Some((scratch, backend.invoke_async(Invoke::Alloc(8)).await?));
+        }
+        Self::assemble(backend, config, has_async, reserved)
+    }
+
+    fn assemble(
+        mut backend: Box<dyn Backend<T>>,
+        config: &EngineConfig,
+        has_async: bool,
+        reserved: Option<(i32, i32)>,
+    ) -> Result<Self, Error> {
         let mut slots = None;
-        let state = store.data_mut();
-        state.memory = memory;
-        state.alloc = alloc.clone();
-        state.free = free;
-        if let Some(alloc) = alloc {
-            // The scratch area and the slots are the host's own memory in
-            // the guest, obtained from the guest's allocator: never its stack.
+        if let Some((scratch, s)) = reserved {
             let scratch_len = config.scratch_size;
-            let scratch = alloc
-                .call(&mut store, scratch_len as i32)
-                .map_err(from_wasmtime)?;
-            let s = alloc.call(&mut store, 8).map_err(from_wasmtime)?;
-            let mem_len = memory.map_or(0, |m| m.data_size(&store));
+            let mem_len = backend.memory_size();
             let fits = |p: i32, len: u32| {
                 (p as u32 as usize)
                     .checked_add(len as usize)
@@ -99,69 +114,64 @@ impl<T: Send + 'static> Instance<T> {
                     what: "memory returned by `__pack_alloc`",
                 });
             }
-            let state = store.data_mut();
+            let state = backend.state_mut();
             state.scratch = scratch as u32;
             state.scratch_len = scratch_len;
             slots = Some(s as u32);
         }
         Ok(Instance {
-            store,
-            instance,
-            exports: HashMap::new(),
+            backend,
             slots,
+            has_async,
         })
     }
 
     /// The store state.
     pub fn data(&self) -> &T {
-        &self.store.data().data
+        &self.backend.state().data
     }
 
     /// The store state, mutably.
     pub fn data_mut(&mut self) -> &mut T {
-        &mut self.store.data_mut().data
+        &mut self.backend.state_mut().data
     }
 
     /// Consumes the instance and returns its store state.
     pub fn into_data(self) -> T {
-        self.store.into_data().data
+        self.backend.into_data()
     }
 
     /// Sets the remaining fuel (the engine must have been created with
     /// [`EngineConfig::fuel`](super::EngineConfig::fuel)).
     pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
-        self.store
-            .set_fuel(fuel)
-            .map_err(|e| Error::Engine(format!("{e:#}")))
+        self.backend.set_fuel(fuel)
     }
 
     /// The remaining fuel.
     pub fn fuel(&self) -> Result<u64, Error> {
-        self.store
-            .get_fuel()
-            .map_err(|e| Error::Engine(format!("{e:#}")))
+        self.backend.fuel()
     }
 
     /// Installs an interceptor that sees every host call and export call.
     pub fn set_interceptor(&mut self, interceptor: Box<dyn CallInterceptor>) {
-        self.store.data_mut().interceptor = Some(interceptor);
+        self.backend.state_mut().interceptor = Some(interceptor);
     }
 
     /// Removes the interceptor and gives it back (downcast it through
     /// `Box<dyn Any>` to read what it collected).
     pub fn take_interceptor(&mut self) -> Option<Box<dyn CallInterceptor>> {
-        self.store.data_mut().interceptor.take()
+        self.backend.state_mut().interceptor.take()
     }
 
     /// Calls `handler` with every host-call failure of the guest's making
     /// (bad pointer, bad bytes, wrong type) and every host function trap.
     pub fn on_host_error(&mut self, handler: impl FnMut(&HostCallError) + Send + 'static) {
-        self.store.data_mut().error_handler = Some(Box::new(handler));
+        self.backend.state_mut().error_handler = Some(Box::new(handler));
     }
 
     /// The most recent host-call failure, if any.
     pub fn last_host_error(&self) -> Option<&HostCallError> {
-        self.store.data().last_error.as_ref()
+        self.backend.state().last_error.as_ref()
     }
 
     /// Calls a core-wasm export directly, outside the Graph ABI (a
@@ -178,21 +188,8 @@ impl<T: Send + 'static> Instance<T> {
     /// # Ok::<(), packr_runtime::engine::Error>(())
     /// ```
     pub fn call_core(&mut self, export: &str, args: &[CoreValue]) -> Result<Vec<CoreValue>, Error> {
-        let f = self
-            .instance
-            .get_func(&mut self.store, export)
-            .ok_or_else(|| Error::MissingExport(export.to_string()))?;
-        let params: Vec<wasmtime::Val> = args.iter().map(|a| a.to_wasmtime()).collect();
-        let mut results = vec![wasmtime::Val::I32(0); f.ty(&self.store).results().len()];
-        f.call(&mut self.store, &params, &mut results)
-            .map_err(from_wasmtime)?;
-        results
-            .iter()
-            .map(|v| {
-                CoreValue::from_wasmtime(v)
-                    .ok_or_else(|| Error::Engine(format!("unsupported result {v:?}")))
-            })
-            .collect()
+        self.refuse_sync(export)?;
+        self.backend.call_core(export, args)
     }
 
     /// Calls a Graph ABI export with typed arguments (packed per the
@@ -215,85 +212,162 @@ impl<T: Send + 'static> Instance<T> {
         Ok(abi::decode(&output)?)
     }
 
-    fn export(&mut self, name: &str) -> Result<AbiExport, Error> {
-        if let Some(f) = self.exports.get(name) {
-            return Ok(f.clone());
-        }
-        let f = self
-            .instance
-            .get_typed_func::<(i32, i32, i32, i32), i32>(&mut self.store, name)
-            .map_err(|_| Error::MissingExport(name.to_string()))?;
-        self.exports.insert(name.to_string(), f.clone());
-        Ok(f)
+    /// Calls a Graph ABI export with CGRF `input` and returns its CGRF
+    /// output: the input is allocated with the guest's `__pack_alloc`, the
+    /// output read from the result slots and both freed with `__pack_free`.
+    pub fn call_raw(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
+        self.refuse_sync(export)?;
+        let (info, slots) = self.before_export(export, input)?;
+        let len = input_len(input)?;
+        let in_ptr = self.backend.alloc(len)?;
+        self.backend.write(in_ptr as u32, input)?;
+        let status = self
+            .backend
+            .call_abi(export, (in_ptr, len, slots as i32, slots as i32 + 4))?;
+        self.backend.free(in_ptr, len)?;
+        let (out_ptr, out_len, output) = self.read_output(slots)?;
+        self.backend.free(out_ptr, out_len)?;
+        self.after_export(export, &info, input, status, output)
     }
 
-    /// Calls a Graph ABI export with CGRF `input` and returns its CGRF output.
-    pub fn call_raw(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
-        let f = self.export(export)?;
+    /// [`call`](Self::call) for guests that import async host functions:
+    /// while a host future waits, the guest is suspended and no thread is
+    /// blocked. Works on any executor; a current-thread runtime is enough.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, Module};
+    /// use packr_runtime::host::{Ctx, HostBuilder};
+    /// let mut host = HostBuilder::<u32>::new();
+    /// host.interface("example:host/counter").func_async("bump", |mut cx: Ctx<'_, u32>, by: u32| {
+    ///     Box::pin(async move { *cx.data_mut() += by; *cx.data() })
+    /// })?;
+    /// # host.interface("example:host/counter").func("panic", |_, x: u32| x)?.func("big", |_, n: u32| n)?;
+    /// # host.interface("example:host/math").func("add", |_, (a, b): (i32, i32)| a + b)?;
+    /// # let wat = include_str!("../../../tests/guests/async.wat");
+    /// let engine = Engine::default();
+    /// let module = Module::from_wat(&engine, wat)?;
+    /// let linked = engine.link(&module, &host)?;
+    /// let mut instance = block_on(linked.instantiate_async(0))?;
+    /// let total: u32 = block_on(instance.call_async("bump-twice", &5u32))?;
+    /// assert_eq!((total, *instance.data()), (10, 10));
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// #     loop { if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) { return v } }
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn call_async<P, R>(&mut self, export: &str, args: &P) -> Result<R, Error>
+    where
+        P: GraphEncode + ?Sized,
+        R: GraphValue,
+    {
+        let input = abi::encode(args)?;
+        let output = self.call_raw_async(export, &input).await?;
+        Ok(abi::decode_as::<R>(&output)?)
+    }
+
+    /// [`call_value`](Self::call_value) for guests that import async host
+    /// functions.
+    pub async fn call_value_async(&mut self, export: &str, args: &Value) -> Result<Value, Error> {
+        let input = abi::encode(args)?;
+        let output = self.call_raw_async(export, &input).await?;
+        Ok(abi::decode(&output)?)
+    }
+
+    /// [`call_raw`](Self::call_raw) for guests that import async host
+    /// functions.
+    pub async fn call_raw_async(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
+        let (info, slots) = self.before_export(export, input)?;
+        let len = input_len(input)?;
+        let in_ptr = self.backend.invoke_async(Invoke::Alloc(len)).await?;
+        self.backend.write(in_ptr as u32, input)?;
+        let args = (in_ptr, len, slots as i32, slots as i32 + 4);
+        let status = self.backend.invoke_async(Invoke::Abi(export, args)).await?;
+        self.backend.invoke_async(Invoke::Free(in_ptr, len)).await?;
+        let (out_ptr, out_len, output) = self.read_output(slots)?;
+        self.backend
+            .invoke_async(Invoke::Free(out_ptr, out_len))
+            .await?;
+        self.after_export(export, &info, input, status, output)
+    }
+
+    /// True when the guest imports an async host function, so its exports
+    /// must be called with the `*_async` methods.
+    pub fn needs_async(&self) -> bool {
+        self.has_async
+    }
+
+    fn refuse_sync(&self, export: &str) -> Result<(), Error> {
+        if self.has_async {
+            return Err(Error::NeedsAsync(export.to_string()));
+        }
+        Ok(())
+    }
+
+    fn before_export<'e>(
+        &mut self,
+        export: &'e str,
+        input: &[u8],
+    ) -> Result<(CallInfo<'e>, u32), Error> {
         let (interface, function) = export.rsplit_once('.').unwrap_or(("", export));
         let info = CallInfo {
             kind: CallKind::GuestExport,
             interface,
             function,
         };
-        if let Some(i) = self.store.data_mut().interceptor.as_mut() {
+        if let Some(i) = self.backend.state_mut().interceptor.as_mut() {
             i.before(&info, input)?;
         }
-        let state = self.store.data();
-        let (Some(memory), Some(alloc), Some(slots)) =
-            (state.memory, state.alloc.clone(), self.slots)
-        else {
+        let Some(slots) = self.slots else {
             return Err(Error::MissingExport("memory and __pack_alloc".into()));
         };
-        let free = state.free.clone();
-        let len = i32::try_from(input.len()).map_err(|_| Error::OutOfBounds { what: "input" })?;
-        let in_ptr = alloc.call(&mut self.store, len).map_err(from_wasmtime)?;
-        memory
-            .write(&mut self.store, in_ptr as u32 as usize, input)
+        Ok((info, slots))
+    }
+
+    /// Reads the export's output (pointer, length) from the result slots and
+    /// copies the output out of guest memory.
+    fn read_output(&self, slots: u32) -> Result<(i32, i32, Vec<u8>), Error> {
+        let slot_bytes = self.backend.read(slots, 8)?;
+        let word = |i: usize| {
+            u32::from_le_bytes([
+                slot_bytes[i],
+                slot_bytes[i + 1],
+                slot_bytes[i + 2],
+                slot_bytes[i + 3],
+            ])
+        };
+        let (out_ptr, out_len) = (word(0), word(4));
+        let output = self
+            .backend
+            .read(out_ptr, out_len)
             .map_err(|_| Error::OutOfBounds {
-                what: "input buffer from `__pack_alloc`",
-            })?;
-        let status = f
-            .call(
-                &mut self.store,
-                (in_ptr, len, slots as i32, slots as i32 + 4),
-            )
-            .map_err(from_wasmtime)?;
-        if let Some(free) = &free {
-            free.call(&mut self.store, (in_ptr, len))
-                .map_err(from_wasmtime)?;
-        }
-        let mut slot_bytes = [0u8; 8];
-        memory
-            .read(&self.store, slots as usize, &mut slot_bytes)
-            .map_err(|_| Error::OutOfBounds {
-                what: "output slots",
-            })?;
-        let out_ptr =
-            u32::from_le_bytes([slot_bytes[0], slot_bytes[1], slot_bytes[2], slot_bytes[3]]);
-        let out_len =
-            u32::from_le_bytes([slot_bytes[4], slot_bytes[5], slot_bytes[6], slot_bytes[7]]);
-        let mem = memory.data(&self.store);
-        let output = (out_ptr as usize)
-            .checked_add(out_len as usize)
-            .and_then(|end| mem.get(out_ptr as usize..end))
-            .ok_or(Error::OutOfBounds {
                 what: "the export's output (pointer, length)",
-            })?
-            .to_vec();
-        if let Some(free) = &free {
-            free.call(&mut self.store, (out_ptr as i32, out_len as i32))
-                .map_err(from_wasmtime)?;
-        }
+            })?;
+        Ok((out_ptr as i32, out_len as i32, output))
+    }
+
+    fn after_export(
+        &mut self,
+        export: &str,
+        info: &CallInfo<'_>,
+        input: &[u8],
+        status: i32,
+        output: Vec<u8>,
+    ) -> Result<Vec<u8>, Error> {
         if status != 0 {
             return Err(Error::Guest {
                 export: export.to_string(),
                 message: String::from_utf8_lossy(&output).into_owned(),
             });
         }
-        if let Some(i) = self.store.data_mut().interceptor.as_mut() {
-            i.after(&info, input, &output)?;
+        if let Some(i) = self.backend.state_mut().interceptor.as_mut() {
+            i.after(info, input, &output)?;
         }
         Ok(output)
     }
+}
+
+fn input_len(input: &[u8]) -> Result<i32, Error> {
+    i32::try_from(input.len()).map_err(|_| Error::OutOfBounds { what: "input" })
 }

@@ -1,8 +1,10 @@
 //! Running guests: compile a module once, link it against a
 //! [`HostBuilder`] once, instantiate it many times, call its exports.
 //!
-//! This session's backend is wasmtime; the API is the engine-independent
-//! surface generated code and hosts program against.
+//! Two backends implement the same surface: wasmtime (a compiler, the
+//! default) and wasmi (an interpreter, no JIT, fast start-up). The backend
+//! is chosen at run time with [`EngineConfig::kind`]; host functions,
+//! generated code and instances look the same on both.
 //!
 //! ```
 //! use packr_runtime::engine::{CoreValue, Engine, Module};
@@ -19,45 +21,89 @@
 //! ```
 
 mod error;
-mod hostcall;
 mod instance;
+mod state;
+#[cfg(feature = "wasmi")]
+mod wasmi;
+#[cfg(feature = "wasmtime")]
+mod wasmtime;
 
+pub use crate::host::{CoreType, CoreValue};
 pub use error::{Error, HostCallError};
 pub use instance::Instance;
 
-use crate::host::HostBuilder;
-use hostcall::State;
+use crate::host::{HostBuilder, HostFunction};
+use std::fmt;
+use std::str::FromStr;
 use std::sync::Arc;
 
-/// A core-wasm number, for calls outside the Graph ABI
-/// ([`Instance::call_core`]).
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[allow(missing_docs)]
-pub enum CoreValue {
-    I32(i32),
-    I64(i64),
-    F32(f32),
-    F64(f64),
+/// Which engine runs the guests.
+///
+/// ```
+/// use packr_runtime::engine::EngineKind;
+/// let kind: EngineKind = "wasmi".parse()?;
+/// assert_eq!(kind.to_string(), "wasmi");
+/// # Ok::<(), packr_runtime::engine::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EngineKind {
+    /// wasmtime: compiles guests to native code (Cranelift).
+    #[cfg(feature = "wasmtime")]
+    Wasmtime,
+    /// wasmi: interprets guests; no code generation, quick to start.
+    #[cfg(feature = "wasmi")]
+    Wasmi,
 }
 
-impl CoreValue {
-    fn to_wasmtime(self) -> wasmtime::Val {
+impl EngineKind {
+    /// Every engine compiled into this build, default first.
+    pub const ALL: &'static [EngineKind] = &[
+        #[cfg(feature = "wasmtime")]
+        EngineKind::Wasmtime,
+        #[cfg(feature = "wasmi")]
+        EngineKind::Wasmi,
+    ];
+
+    /// The engine's lowercase name, as [`FromStr`] accepts it.
+    pub fn name(self) -> &'static str {
         match self {
-            CoreValue::I32(v) => wasmtime::Val::I32(v),
-            CoreValue::I64(v) => wasmtime::Val::I64(v),
-            CoreValue::F32(v) => wasmtime::Val::F32(v.to_bits()),
-            CoreValue::F64(v) => wasmtime::Val::F64(v.to_bits()),
+            #[cfg(feature = "wasmtime")]
+            EngineKind::Wasmtime => "wasmtime",
+            #[cfg(feature = "wasmi")]
+            EngineKind::Wasmi => "wasmi",
         }
     }
+}
 
-    fn from_wasmtime(v: &wasmtime::Val) -> Option<Self> {
-        Some(match v {
-            wasmtime::Val::I32(v) => CoreValue::I32(*v),
-            wasmtime::Val::I64(v) => CoreValue::I64(*v),
-            wasmtime::Val::F32(v) => CoreValue::F32(f32::from_bits(*v)),
-            wasmtime::Val::F64(v) => CoreValue::F64(f64::from_bits(*v)),
-            _ => return None,
-        })
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+impl Default for EngineKind {
+    /// wasmtime when it is compiled in, wasmi otherwise.
+    fn default() -> Self {
+        EngineKind::ALL[0]
+    }
+}
+
+impl fmt::Display for EngineKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for EngineKind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        EngineKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                let known: Vec<_> = EngineKind::ALL.iter().map(|k| k.name()).collect();
+                Error::Engine(format!(
+                    "unknown engine `{s}` (this build has: {})",
+                    known.join(", ")
+                ))
+            })
     }
 }
 
@@ -76,12 +122,19 @@ pub enum GuestErrors {
 /// Engine settings.
 ///
 /// ```
-/// use packr_runtime::engine::{Engine, EngineConfig, GuestErrors};
-/// let engine = Engine::new(EngineConfig { fuel: Some(1_000_000), guest_errors: GuestErrors::Trap, ..Default::default() })?;
+/// use packr_runtime::engine::{Engine, EngineConfig, EngineKind, GuestErrors};
+/// let engine = Engine::new(EngineConfig {
+///     kind: EngineKind::default(),
+///     fuel: Some(1_000_000),
+///     guest_errors: GuestErrors::Trap,
+///     ..Default::default()
+/// })?;
 /// # Ok::<(), packr_runtime::engine::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EngineConfig {
+    /// The backend.
+    pub kind: EngineKind,
     /// Fuel each new instance starts with (`None`: no metering).
     pub fuel: Option<u64>,
     /// What a host function does when the guest's input is bad.
@@ -92,9 +145,11 @@ pub struct EngineConfig {
     pub scratch_size: u32,
 }
 
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
+            kind: EngineKind::default(),
             fuel: None,
             guest_errors: GuestErrors::Status,
             scratch_size: 4096,
@@ -102,21 +157,30 @@ impl Default for EngineConfig {
     }
 }
 
+#[derive(Clone)]
+enum EngineInner {
+    #[cfg(feature = "wasmtime")]
+    Wasmtime(::wasmtime::Engine),
+    #[cfg(feature = "wasmi")]
+    Wasmi(::wasmi::Engine),
+}
+
 /// A compilation environment, cheap to clone.
 #[derive(Clone)]
 pub struct Engine {
-    inner: wasmtime::Engine,
+    inner: EngineInner,
     config: Arc<EngineConfig>,
 }
 
-impl std::fmt::Debug for Engine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Engine")
             .field("config", &self.config)
             .finish()
     }
 }
 
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 impl Default for Engine {
     /// The default configuration. Creating an engine with it cannot fail.
     fn default() -> Self {
@@ -127,18 +191,43 @@ impl Default for Engine {
 impl Engine {
     /// An engine with `config`.
     pub fn new(config: EngineConfig) -> Result<Self, Error> {
-        let mut c = wasmtime::Config::new();
-        c.consume_fuel(config.fuel.is_some());
-        let inner = wasmtime::Engine::new(&c).map_err(|e| Error::Engine(format!("{e:#}")))?;
+        let inner = match config.kind {
+            #[cfg(feature = "wasmtime")]
+            EngineKind::Wasmtime => EngineInner::Wasmtime(wasmtime::engine(&config)?),
+            #[cfg(feature = "wasmi")]
+            EngineKind::Wasmi => EngineInner::Wasmi(wasmi::engine(&config)),
+        };
         Ok(Engine {
             inner,
             config: Arc::new(config),
         })
     }
 
+    /// An engine of `kind` with otherwise default settings.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, EngineKind};
+    /// for &kind in EngineKind::ALL {
+    ///     assert_eq!(Engine::with_kind(kind)?.kind(), kind);
+    /// }
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+    pub fn with_kind(kind: EngineKind) -> Result<Self, Error> {
+        Engine::new(EngineConfig {
+            kind,
+            ..EngineConfig::default()
+        })
+    }
+
     /// The configuration.
     pub fn config(&self) -> &EngineConfig {
         &self.config
+    }
+
+    /// The backend.
+    pub fn kind(&self) -> EngineKind {
+        self.config.kind
     }
 
     /// Resolves every import of `module` against `host` once; the result
@@ -148,59 +237,97 @@ impl Engine {
         module: &Module,
         host: &HostBuilder<T>,
     ) -> Result<Linked<T>, Error> {
-        let mut linker = wasmtime::Linker::<State<T>>::new(&self.inner);
-        for import in module.inner.imports() {
-            let (interface, function) = (import.module(), import.name());
-            let wasmtime::ExternType::Func(ty) = import.ty() else {
-                return Err(Error::UnsupportedImport(format!(
-                    "`{interface}`.`{function}` is not a function"
-                )));
-            };
-            let f = host
-                .get(interface, function)
-                .ok_or_else(|| Error::MissingImport {
-                    interface: interface.to_string(),
-                    function: function.to_string(),
-                })?;
-            let abi_sig = ty.params().len() == 4
-                && ty.params().all(|p| matches!(p, wasmtime::ValType::I32))
-                && ty.results().len() == 1
-                && ty.results().all(|r| matches!(r, wasmtime::ValType::I32));
-            if !abi_sig {
-                return Err(Error::UnsupportedImport(format!(
-                    "`{interface}`.`{function}` has signature {ty}, expected the Graph ABI's (i32, i32, i32, i32) -> i32"
-                )));
+        let (inner, has_async) = match (&self.inner, &module.inner) {
+            #[cfg(feature = "wasmtime")]
+            (EngineInner::Wasmtime(e), ModuleInner::Wasmtime(m)) => {
+                let (pre, has_async) = wasmtime::link(e, m, host)?;
+                (LinkedInner::Wasmtime(pre), has_async)
             }
-            hostcall::define(&mut linker, f.clone())
-                .map_err(|e| Error::Engine(format!("{e:#}")))?;
-        }
-        let pre = linker
-            .instantiate_pre(&module.inner)
-            .map_err(|e| Error::Engine(format!("{e:#}")))?;
+            #[cfg(feature = "wasmi")]
+            (EngineInner::Wasmi(e), ModuleInner::Wasmi(m)) => {
+                let (linked, has_async) = wasmi::link(e, m, host)?;
+                (LinkedInner::Wasmi(linked), has_async)
+            }
+            #[allow(unreachable_patterns)]
+            _ => {
+                return Err(Error::Engine(
+                    "the module was compiled by another engine".into(),
+                ));
+            }
+        };
         Ok(Linked {
-            pre,
+            inner,
             engine: self.clone(),
+            has_async,
         })
     }
 }
 
-/// A compiled guest module.
-#[derive(Clone)]
-pub struct Module {
-    inner: wasmtime::Module,
+/// Finds the host function a guest import names.
+fn resolve<'h, T>(
+    host: &'h HostBuilder<T>,
+    interface: &str,
+    function: &str,
+) -> Result<&'h HostFunction<T>, Error> {
+    host.get(interface, function)
+        .ok_or_else(|| Error::MissingImport {
+            interface: interface.to_string(),
+            function: function.to_string(),
+        })
 }
 
-impl std::fmt::Debug for Module {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+/// The error for an import whose core signature differs from the host
+/// function's (the Graph ABI's, or a raw function's declared one).
+fn wrong_signature(
+    interface: &str,
+    function: &str,
+    found: &str,
+    params: &[CoreType],
+    results: &[CoreType],
+) -> Error {
+    let list = |ts: &[CoreType]| {
+        ts.iter()
+            .map(|t| format!("{t:?}").to_lowercase())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Error::UnsupportedImport(format!(
+        "`{interface}`.`{function}` has signature {found}, but the host function takes ({}) -> ({})",
+        list(params),
+        list(results)
+    ))
+}
+
+#[derive(Clone)]
+enum ModuleInner {
+    #[cfg(feature = "wasmtime")]
+    Wasmtime(::wasmtime::Module),
+    #[cfg(feature = "wasmi")]
+    Wasmi(::wasmi::Module),
+}
+
+/// A compiled guest module, bound to the engine that compiled it.
+#[derive(Clone)]
+pub struct Module {
+    inner: ModuleInner,
+}
+
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Module")
     }
 }
 
 impl Module {
-    /// Compiles a binary module.
+    /// Compiles (wasmtime) or validates and translates (wasmi) a binary
+    /// module.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Self, Error> {
-        let inner = wasmtime::Module::new(&engine.inner, bytes)
-            .map_err(|e| Error::Compile(format!("{e:#}")))?;
+        let inner = match &engine.inner {
+            #[cfg(feature = "wasmtime")]
+            EngineInner::Wasmtime(e) => ModuleInner::Wasmtime(wasmtime::module(e, bytes)?),
+            #[cfg(feature = "wasmi")]
+            EngineInner::Wasmi(e) => ModuleInner::Wasmi(wasmi::module(e, bytes)?),
+        };
         Ok(Module { inner })
     }
 
@@ -211,24 +338,90 @@ impl Module {
     }
 }
 
+enum LinkedInner<T: 'static> {
+    #[cfg(feature = "wasmtime")]
+    Wasmtime(::wasmtime::InstancePre<wasmtime::State<T>>),
+    #[cfg(feature = "wasmi")]
+    Wasmi(wasmi::Linked<T>),
+}
+
 /// A module linked against host functions, ready to instantiate many times.
 pub struct Linked<T: 'static> {
-    pre: wasmtime::InstancePre<State<T>>,
+    inner: LinkedInner<T>,
     engine: Engine,
+    has_async: bool,
 }
 
 impl<T: 'static> Clone for Linked<T> {
     fn clone(&self) -> Self {
+        let inner = match &self.inner {
+            #[cfg(feature = "wasmtime")]
+            LinkedInner::Wasmtime(pre) => LinkedInner::Wasmtime(pre.clone()),
+            #[cfg(feature = "wasmi")]
+            LinkedInner::Wasmi(linked) => LinkedInner::Wasmi(linked.clone()),
+        };
         Linked {
-            pre: self.pre.clone(),
+            inner,
             engine: self.engine.clone(),
+            has_async: self.has_async,
         }
     }
 }
 
 impl<T: Send + 'static> Linked<T> {
     /// A new instance whose store state is `data`.
+    ///
+    /// A guest that imports async host functions must be instantiated with
+    /// [`instantiate_async`](Self::instantiate_async) instead.
     pub fn instantiate(&self, data: T) -> Result<Instance<T>, Error> {
-        Instance::new(self, data)
+        if self.has_async {
+            return Err(Error::NeedsAsync("instantiate".into()));
+        }
+        let config = &*self.engine.config;
+        let backend: Box<dyn instance::Backend<T>> = match (&self.inner, &self.engine.inner) {
+            #[cfg(feature = "wasmtime")]
+            (LinkedInner::Wasmtime(pre), EngineInner::Wasmtime(e)) => {
+                Box::new(wasmtime::instantiate(pre, e, config, data)?)
+            }
+            #[cfg(feature = "wasmi")]
+            (LinkedInner::Wasmi(linked), EngineInner::Wasmi(e)) => {
+                Box::new(wasmi::instantiate(linked, e, config, data)?)
+            }
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("a Linked pairs a module with the engine that linked it"),
+        };
+        Instance::new(backend, config, self.has_async)
+    }
+
+    /// A new instance whose store state is `data`, for guests that import
+    /// async host functions (any guest may use it). The guest's start
+    /// function and allocator run on the async path.
+    pub async fn instantiate_async(&self, data: T) -> Result<Instance<T>, Error> {
+        let config = &*self.engine.config;
+        let backend: Box<dyn instance::Backend<T>> = match (&self.inner, &self.engine.inner) {
+            #[cfg(feature = "wasmtime")]
+            (LinkedInner::Wasmtime(pre), EngineInner::Wasmtime(e)) => {
+                Box::new(wasmtime::instantiate_async(pre, e, config, data).await?)
+            }
+            #[cfg(feature = "wasmi")]
+            (LinkedInner::Wasmi(linked), EngineInner::Wasmi(e)) => {
+                Box::new(wasmi::instantiate(linked, e, config, data)?)
+            }
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("a Linked pairs a module with the engine that linked it"),
+        };
+        Instance::new_async(backend, config, self.has_async).await
+    }
+
+    /// True when the guest imports async host functions: instantiate it
+    /// with [`instantiate_async`](Self::instantiate_async) and call it with
+    /// [`Instance::call_async`].
+    pub fn needs_async(&self) -> bool {
+        self.has_async
+    }
+
+    /// The engine this module was linked on.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
     }
 }

@@ -1,7 +1,9 @@
-//! The runtime end to end on wasmtime: typed host functions, export calls,
+//! The runtime end to end on every engine: typed host functions, export calls,
 //! and every way a guest can misbehave.
 
-use packr::engine::{Engine, EngineConfig, Error, GuestErrors, Module};
+mod common;
+
+use packr::engine::{Engine, EngineConfig, EngineKind, Error, GuestErrors, Module};
 use packr::host::{HostBuilder, Trap};
 use packr::intercept::{CallInfo, CallInterceptor, CallKind, Intercept, InterceptError};
 use std::any::Any;
@@ -44,9 +46,11 @@ fn instance(config: EngineConfig) -> packr::engine::Instance<State> {
         .unwrap()
 }
 
-#[test]
-fn a_typed_host_call_round_trips() {
-    let mut i = instance(EngineConfig::default());
+fn a_typed_host_call_round_trips(kind: EngineKind) {
+    let mut i = instance(EngineConfig {
+        kind,
+        ..Default::default()
+    });
     assert_eq!(
         i.call::<_, i32>("ok", &()).unwrap(),
         0,
@@ -56,16 +60,20 @@ fn a_typed_host_call_round_trips() {
     assert!(i.last_host_error().is_none());
 }
 
-#[test]
-fn a_result_larger_than_the_scratch_area_is_allocated_in_the_guest() {
-    let mut i = instance(EngineConfig::default());
+fn a_result_larger_than_the_scratch_area_is_allocated_in_the_guest(kind: EngineKind) {
+    let mut i = instance(EngineConfig {
+        kind,
+        ..Default::default()
+    });
     let big: Vec<u8> = i.call("big", &()).unwrap();
     assert_eq!(big, vec![7u8; 100_000]);
 }
 
-#[test]
-fn bad_pointers_and_lengths_get_status_minus_one_and_reach_the_error_handler() {
-    let mut i = instance(EngineConfig::default());
+fn bad_pointers_and_lengths_get_status_minus_one_and_reach_the_error_handler(kind: EngineKind) {
+    let mut i = instance(EngineConfig {
+        kind,
+        ..Default::default()
+    });
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = seen.clone();
     i.on_host_error(move |e| sink.lock().unwrap().push(e.clone()));
@@ -91,9 +99,11 @@ fn bad_pointers_and_lengths_get_status_minus_one_and_reach_the_error_handler() {
     );
 }
 
-#[test]
-fn malformed_bytes_and_the_wrong_type_are_bad_input() {
-    let mut i = instance(EngineConfig::default());
+fn malformed_bytes_and_the_wrong_type_are_bad_input(kind: EngineKind) {
+    let mut i = instance(EngineConfig {
+        kind,
+        ..Default::default()
+    });
     assert_eq!(i.call::<_, i32>("malformed", &()).unwrap(), -1);
     assert!(i.last_host_error().unwrap().reason.contains("bad magic"));
     assert_eq!(i.call::<_, i32>("wrong-type", &()).unwrap(), -1);
@@ -102,9 +112,9 @@ fn malformed_bytes_and_the_wrong_type_are_bad_input() {
     assert_eq!(i.data().adds, 0);
 }
 
-#[test]
-fn the_trap_policy_traps_instead_of_returning_a_status() {
+fn the_trap_policy_traps_instead_of_returning_a_status(kind: EngineKind) {
     let mut i = instance(EngineConfig {
+        kind,
         guest_errors: GuestErrors::Trap,
         ..Default::default()
     });
@@ -113,35 +123,52 @@ fn the_trap_policy_traps_instead_of_returning_a_status() {
     assert!(err.to_string().contains("example:host/math.add"), "{err}");
 }
 
-#[test]
-fn a_panicking_host_function_traps_the_guest_and_the_host_keeps_working() {
-    let mut i = instance(EngineConfig::default());
+fn a_panicking_host_function_traps_the_guest_and_the_host_keeps_working(kind: EngineKind) {
+    let mut i = instance(EngineConfig {
+        kind,
+        ..Default::default()
+    });
     let err = i.call::<_, i32>("boom", &()).unwrap_err();
     assert!(err.to_string().contains("the host function broke"), "{err}");
     // The same instance's host functions and a fresh instance still work.
     assert_eq!(i.call::<_, i32>("ok", &()).unwrap(), 0);
-    let mut fresh = instance(EngineConfig::default());
+    let mut fresh = instance(EngineConfig {
+        kind,
+        ..Default::default()
+    });
     assert_eq!(fresh.call::<_, i32>("ok", &()).unwrap(), 0);
 }
 
-#[test]
-fn a_guest_trap_is_an_error_with_a_backtrace_and_a_fresh_instance_works() {
-    let mut i = instance(EngineConfig::default());
+fn a_guest_trap_is_an_error_with_a_backtrace_and_a_fresh_instance_works(kind: EngineKind) {
+    let mut i = instance(EngineConfig {
+        kind,
+        ..Default::default()
+    });
     match i.call::<_, i32>("trap", &()).unwrap_err() {
         Error::Trap { message, backtrace } => {
             assert!(message.contains("unreachable"), "{message}");
-            let backtrace = backtrace.expect("a wasm backtrace");
-            assert!(backtrace.contains("wasm function"), "{backtrace}");
+            // wasmtime captures a wasm backtrace; wasmi, an interpreter,
+            // reports none.
+            match kind {
+                EngineKind::Wasmtime => {
+                    let backtrace = backtrace.expect("a wasm backtrace");
+                    assert!(backtrace.contains("wasm function"), "{backtrace}");
+                }
+                EngineKind::Wasmi => assert_eq!(backtrace, None),
+            }
         }
         other => panic!("expected a trap, got {other}"),
     }
-    let mut fresh = instance(EngineConfig::default());
+    let mut fresh = instance(EngineConfig {
+        kind,
+        ..Default::default()
+    });
     assert_eq!(fresh.call::<_, i32>("ok", &()).unwrap(), 0);
 }
 
-#[test]
-fn fuel_stops_a_runaway_guest() {
+fn fuel_stops_a_runaway_guest(kind: EngineKind) {
     let mut i = instance(EngineConfig {
+        kind,
         fuel: Some(100_000),
         ..Default::default()
     });
@@ -154,9 +181,8 @@ fn fuel_stops_a_runaway_guest() {
     assert!(i.fuel().unwrap() < 1_000_000);
 }
 
-#[test]
-fn an_unregistered_import_fails_linking_naming_it() {
-    let engine = Engine::default();
+fn an_unregistered_import_fails_linking_naming_it(kind: EngineKind) {
+    let engine = Engine::with_kind(kind).unwrap();
     let module = Module::from_wat(&engine, HOSTILE).unwrap();
     let mut partial = HostBuilder::<State>::new();
     partial
@@ -184,9 +210,8 @@ fn registering_a_function_twice_is_an_error_naming_it() {
     );
 }
 
-#[test]
-fn missing_exports_and_guest_errors_are_reported() {
-    let engine = Engine::default();
+fn missing_exports_and_guest_errors_are_reported(kind: EngineKind) {
+    let engine = Engine::with_kind(kind).unwrap();
     let module = Module::from_wat(&engine, QUICKSTART).unwrap();
     let mut i = engine
         .link(&module, &host())
@@ -205,9 +230,8 @@ fn missing_exports_and_guest_errors_are_reported() {
     );
 }
 
-#[test]
-fn a_guest_without_pack_alloc_cannot_be_called_through_the_abi() {
-    let engine = Engine::default();
+fn a_guest_without_pack_alloc_cannot_be_called_through_the_abi(kind: EngineKind) {
+    let engine = Engine::with_kind(kind).unwrap();
     let module = Module::from_wat(
         &engine,
         r#"(module (memory (export "memory") 1)
@@ -223,9 +247,8 @@ fn a_guest_without_pack_alloc_cannot_be_called_through_the_abi() {
     assert!(err.to_string().contains("__pack_alloc"), "{err}");
 }
 
-#[test]
-fn typed_export_calls_round_trip_every_shape() {
-    let engine = Engine::default();
+fn typed_export_calls_round_trip_every_shape(kind: EngineKind) {
+    let engine = Engine::with_kind(kind).unwrap();
     let module = Module::from_wat(&engine, QUICKSTART).unwrap();
     let mut i = engine
         .link(&module, &host())
@@ -287,9 +310,8 @@ impl CallInterceptor for Spy {
     }
 }
 
-#[test]
-fn interceptors_see_host_calls_and_export_calls_and_can_short_circuit() {
-    let engine = Engine::default();
+fn interceptors_see_host_calls_and_export_calls_and_can_short_circuit(kind: EngineKind) {
+    let engine = Engine::with_kind(kind).unwrap();
     let module = Module::from_wat(&engine, QUICKSTART).unwrap();
     let linked = engine.link(&module, &host()).unwrap();
 
@@ -323,9 +345,8 @@ fn interceptors_see_host_calls_and_export_calls_and_can_short_circuit() {
     assert_eq!(i.data().adds, 0, "the host function did not run");
 }
 
-#[test]
-fn a_host_function_can_trap_on_purpose() {
-    let engine = Engine::default();
+fn a_host_function_can_trap_on_purpose(kind: EngineKind) {
+    let engine = Engine::with_kind(kind).unwrap();
     let module = Module::from_wat(&engine, QUICKSTART).unwrap();
     let mut host = HostBuilder::<State>::new();
     host.interface("example:host/log")
@@ -351,3 +372,75 @@ fn a_host_function_can_trap_on_purpose() {
         "{err:?}"
     );
 }
+
+per_engine!(
+    a_typed_host_call_round_trips,
+    a_result_larger_than_the_scratch_area_is_allocated_in_the_guest,
+    bad_pointers_and_lengths_get_status_minus_one_and_reach_the_error_handler,
+    malformed_bytes_and_the_wrong_type_are_bad_input,
+    the_trap_policy_traps_instead_of_returning_a_status,
+    a_panicking_host_function_traps_the_guest_and_the_host_keeps_working,
+    a_guest_trap_is_an_error_with_a_backtrace_and_a_fresh_instance_works,
+    fuel_stops_a_runaway_guest,
+    an_unregistered_import_fails_linking_naming_it,
+    missing_exports_and_guest_errors_are_reported,
+    a_guest_without_pack_alloc_cannot_be_called_through_the_abi,
+    typed_export_calls_round_trip_every_shape,
+    interceptors_see_host_calls_and_export_calls_and_can_short_circuit,
+    a_host_function_can_trap_on_purpose,
+);
+
+fn raw_host_functions_take_core_values(kind: EngineKind) {
+    use packr::host::{CoreType, CoreValue};
+    let raw = include_str!("guests/raw.wat");
+    let engine = Engine::with_kind(kind).unwrap();
+    let module = Module::from_wat(&engine, raw).unwrap();
+
+    let mut host = HostBuilder::<i64>::new();
+    host.interface("env")
+        .func_raw("tick", &[CoreType::I64], &[CoreType::I64], |cx, args| {
+            let Some(&CoreValue::I64(n)) = args.first() else {
+                return Err(Trap::new("expected an i64"));
+            };
+            *cx.data_mut() += n;
+            Ok(vec![CoreValue::I64(*cx.data())])
+        })
+        .unwrap();
+    let mut i = engine.link(&module, &host).unwrap().instantiate(0).unwrap();
+    assert_eq!(
+        i.call_core("run", &[CoreValue::I64(5)]).unwrap(),
+        [CoreValue::I64(5)]
+    );
+    assert_eq!(
+        i.call_core("run", &[CoreValue::I64(7)]).unwrap(),
+        [CoreValue::I64(12)]
+    );
+
+    // Declared with another signature: linking names both sides.
+    let mut wrong = HostBuilder::<i64>::new();
+    wrong
+        .interface("env")
+        .func_raw("tick", &[CoreType::I32], &[CoreType::I32], |_, args| {
+            Ok(args.to_vec())
+        })
+        .unwrap();
+    let err = engine
+        .link(&module, &wrong)
+        .err()
+        .expect("a signature mismatch");
+    assert!(matches!(err, Error::UnsupportedImport(_)), "{err}");
+    assert!(err.to_string().contains("takes (i32) -> (i32)"), "{err}");
+
+    // Returning values of the wrong type traps instead of confusing the engine.
+    let mut liar = HostBuilder::<i64>::new();
+    liar.interface("env")
+        .func_raw("tick", &[CoreType::I64], &[CoreType::I64], |_, _| {
+            Ok(vec![CoreValue::F32(1.0)])
+        })
+        .unwrap();
+    let mut i = engine.link(&module, &liar).unwrap().instantiate(0).unwrap();
+    let err = i.call_core("run", &[CoreValue::I64(1)]).unwrap_err();
+    assert!(err.to_string().contains("declared to return"), "{err}");
+}
+
+per_engine!(raw_host_functions_take_core_values);

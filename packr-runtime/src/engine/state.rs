@@ -1,0 +1,382 @@
+//! What every backend shares: the per-instance call state and the body of
+//! a host call (read the input, run the function, write the result back).
+//! A backend only supplies guest memory and, for large results, the guest's
+//! allocator.
+
+use super::{GuestErrors, HostCallError};
+use crate::host::{
+    AsyncCodecFn, CodecFn, CoreType, CoreValue, Ctx, HostError, HostFunction, RawFn,
+};
+use crate::intercept::{CallInfo, CallInterceptor, CallKind, Intercept};
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// The embedder's callback for host-call failures.
+pub(crate) type ErrorHandler = Box<dyn FnMut(&HostCallError) + Send>;
+
+/// Per-instance state kept in the store next to the embedder's `T`.
+pub(crate) struct CallState<T> {
+    pub(crate) data: T,
+    /// Host-owned area in guest memory for small results (0 bytes when the
+    /// guest has no allocator).
+    pub(crate) scratch: u32,
+    pub(crate) scratch_len: u32,
+    /// Reusable output buffer: typed results encode here without allocating.
+    pub(crate) out: Vec<u8>,
+    pub(crate) interceptor: Option<Box<dyn CallInterceptor>>,
+    pub(crate) guest_errors: GuestErrors,
+    pub(crate) last_error: Option<HostCallError>,
+    pub(crate) error_handler: Option<ErrorHandler>,
+}
+
+impl<T> CallState<T> {
+    pub(crate) fn new(data: T, guest_errors: GuestErrors) -> Self {
+        CallState {
+            data,
+            scratch: 0,
+            scratch_len: 0,
+            out: Vec::new(),
+            interceptor: None,
+            guest_errors,
+            last_error: None,
+            error_handler: None,
+        }
+    }
+}
+
+/// What the backend must do next for a host call.
+pub(crate) enum Step {
+    /// Return this status to the guest.
+    Status(i32),
+    /// Trap the guest with this message.
+    Trap(String),
+    /// Allocate this many bytes in the guest, then call [`finish_allocated`].
+    Allocate(u32),
+}
+
+pub(crate) fn range(mem_len: usize, ptr: i32, len: u32) -> Option<std::ops::Range<usize>> {
+    let start = ptr as u32 as usize;
+    let end = start.checked_add(len as usize)?;
+    (end <= mem_len).then_some(start..end)
+}
+
+fn record<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String) -> String {
+    let err = HostCallError {
+        interface: f.interface().to_string(),
+        function: f.name().to_string(),
+        reason,
+    };
+    if let Some(handler) = state.error_handler.as_mut() {
+        handler(&err);
+    }
+    let message = err.to_string();
+    state.last_error = Some(err);
+    message
+}
+
+/// A fault of the guest's making: status -1 or a trap, per the policy.
+fn guest_fault<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String) -> Step {
+    let message = record(state, f, reason);
+    match state.guest_errors {
+        GuestErrors::Status => Step::Status(-1),
+        GuestErrors::Trap => Step::Trap(message),
+    }
+}
+
+fn trap<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String) -> Step {
+    Step::Trap(record(state, f, reason))
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a non-string panic payload".to_string())
+}
+
+/// The interceptor's view of a call to `f`.
+fn info<T>(f: &HostFunction<T>) -> CallInfo<'_> {
+    CallInfo {
+        kind: CallKind::HostCall,
+        interface: f.interface(),
+        function: f.name(),
+    }
+}
+
+/// The first phase of every host call: bounds-check the input and let the
+/// interceptor look at it. `Ok((input, Some(bytes)))` means the
+/// interceptor answered (a replay) and the function must not run.
+pub(crate) fn begin<T>(
+    state: &mut CallState<T>,
+    mem: &[u8],
+    f: &HostFunction<T>,
+    in_ptr: i32,
+    in_len: i32,
+) -> Result<(std::ops::Range<usize>, Option<Vec<u8>>), Step> {
+    let Some(input) = range(mem.len(), in_ptr, in_len as u32) else {
+        return Err(guest_fault(
+            state,
+            f,
+            format!(
+                "input ({in_ptr:#x}, {} bytes) lies outside guest memory",
+                in_len as u32
+            ),
+        ));
+    };
+    if let Some(i) = state.interceptor.as_mut() {
+        match i.before(&info(f), &mem[input.clone()]) {
+            Ok(Intercept::Proceed) => {}
+            Ok(Intercept::Return(bytes)) => return Ok((input, Some(bytes))),
+            Err(e) => return Err(trap(state, f, format!("interceptor: {e}"))),
+        }
+    }
+    Ok((input, None))
+}
+
+/// A host function returned an error: the guest's fault for bad input, a
+/// trap otherwise.
+pub(crate) fn failed<T>(state: &mut CallState<T>, f: &HostFunction<T>, e: HostError) -> Step {
+    match e {
+        HostError::BadInput(e) => guest_fault(state, f, format!("bad input: {e}")),
+        e => trap(state, f, e.to_string()),
+    }
+}
+
+/// A host function panicked: the guest traps, the host carries on.
+pub(crate) fn panicked<T>(
+    state: &mut CallState<T>,
+    f: &HostFunction<T>,
+    payload: &(dyn std::any::Any + Send),
+) -> Step {
+    let message = panic_message(payload);
+    trap(state, f, format!("host function panicked: {message}"))
+}
+
+/// The last phase: the interceptor sees input and output, then the output
+/// goes to the scratch area (status 0) or asks for a guest allocation.
+pub(crate) fn deliver<T>(
+    state: &mut CallState<T>,
+    mem: &mut [u8],
+    f: &HostFunction<T>,
+    input: &[u8],
+    out: Vec<u8>,
+    (out_ptr, out_len): (i32, i32),
+) -> Step {
+    if let Some(Err(e)) = state
+        .interceptor
+        .as_mut()
+        .map(|i| i.after(&info(f), input, &out))
+    {
+        return trap(state, f, format!("interceptor: {e}"));
+    }
+    place(state, mem, f, out, out_ptr, out_len)
+}
+
+fn place<T>(
+    state: &mut CallState<T>,
+    mem: &mut [u8],
+    f: &HostFunction<T>,
+    out: Vec<u8>,
+    out_ptr: i32,
+    out_len: i32,
+) -> Step {
+    let len = out.len() as u32;
+    if len <= state.scratch_len {
+        let result = write_result(mem, state.scratch, &out, out_ptr, out_len);
+        state.out = out;
+        return match result {
+            Ok(()) => Step::Status(0),
+            Err(what) => guest_fault(state, f, what),
+        };
+    }
+    state.out = out;
+    Step::Allocate(len)
+}
+
+/// Runs the synchronous host function `f` (`body`) for a guest call
+/// `(in_ptr, in_len, out_ptr, out_len)`. The input is borrowed straight
+/// from guest memory and the output encoded into a reused buffer: the
+/// common path allocates nothing.
+pub(crate) fn host_call<T>(
+    state: &mut CallState<T>,
+    mem: &mut [u8],
+    f: &HostFunction<T>,
+    body: &CodecFn<T>,
+    (in_ptr, in_len, out_ptr, out_len): (i32, i32, i32, i32),
+) -> Step {
+    let (input, replayed) = match begin(state, mem, f, in_ptr, in_len) {
+        Ok(begun) => begun,
+        Err(step) => return step,
+    };
+    let out = match replayed {
+        Some(out) => out,
+        None => {
+            let mut out = std::mem::take(&mut state.out);
+            out.clear();
+            let input = &mem[input.clone()];
+            // A panic must never unwind through wasm frames: it becomes a trap.
+            let run = catch_unwind(AssertUnwindSafe(|| {
+                body(&mut Ctx::new(&mut state.data), input, &mut out)
+            }));
+            match run {
+                Ok(Ok(())) => out,
+                Ok(Err(e)) => {
+                    state.out = out;
+                    return failed(state, f, e);
+                }
+                Err(panic) => {
+                    state.out = out;
+                    return panicked(state, f, &*panic);
+                }
+            }
+        }
+    };
+    if let Some(Err(e)) = state
+        .interceptor
+        .as_mut()
+        .map(|i| i.after(&info(f), &mem[input.clone()], &out))
+    {
+        return trap(state, f, format!("interceptor: {e}"));
+    }
+    place(state, mem, f, out, out_ptr, out_len)
+}
+
+/// Polls a host future, turning a panic in any poll into an `Err` with the
+/// payload (the async counterpart of `catch_unwind`).
+pub(crate) struct CatchUnwind<F>(pub(crate) F);
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn std::any::Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = &mut self.0;
+        match catch_unwind(AssertUnwindSafe(|| Pin::new(inner).poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+/// Runs an async host function's future to completion with the store
+/// state borrowed across its awaits; `Err` is the step to finish with.
+pub(crate) async fn run_async<T>(
+    data: &mut T,
+    body: &AsyncCodecFn<T>,
+    input: &[u8],
+) -> Result<Vec<u8>, Result<HostError, Box<dyn std::any::Any + Send>>> {
+    match CatchUnwind(body(Ctx::new(data), input)).await {
+        Ok(Ok(out)) => Ok(out),
+        Ok(Err(e)) => Err(Ok(e)),
+        Err(panic) => Err(Err(panic)),
+    }
+}
+
+/// The step for a failed [`run_async`].
+pub(crate) fn async_failure<T>(
+    state: &mut CallState<T>,
+    f: &HostFunction<T>,
+    failure: Result<HostError, Box<dyn std::any::Any + Send>>,
+) -> Step {
+    match failure {
+        Ok(e) => failed(state, f, e),
+        Err(panic) => panicked(state, f, &*panic),
+    }
+}
+
+/// Completes a host call whose result the guest allocated at `ptr`.
+pub(crate) fn finish_allocated<T>(
+    state: &mut CallState<T>,
+    mem: &mut [u8],
+    f: &HostFunction<T>,
+    ptr: i32,
+    out_ptr: i32,
+    out_len: i32,
+) -> Step {
+    let out = std::mem::take(&mut state.out);
+    let result = write_result(mem, ptr as u32, &out, out_ptr, out_len);
+    state.out = out;
+    match result {
+        Ok(()) => Step::Status(1),
+        Err(what) => guest_fault(state, f, what),
+    }
+}
+
+/// The message when a large result meets a guest without an allocator.
+pub(crate) fn no_allocator<T>(state: &mut CallState<T>, f: &HostFunction<T>) -> Step {
+    trap(
+        state,
+        f,
+        "the guest exports no `__pack_alloc` for a large result".into(),
+    )
+}
+
+/// The message when the guest has no memory at all.
+pub(crate) fn no_memory<T>(state: &mut CallState<T>, f: &HostFunction<T>) -> Step {
+    trap(state, f, "the guest exports no `memory`".into())
+}
+
+/// Copies `out` to `at` and writes its pointer and length into the guest's
+/// two result slots, all bounds-checked.
+fn write_result(
+    mem: &mut [u8],
+    at: u32,
+    out: &[u8],
+    out_ptr: i32,
+    out_len: i32,
+) -> Result<(), String> {
+    let dest = range(mem.len(), at as i32, out.len() as u32).ok_or_else(|| {
+        format!(
+            "result area ({at:#x}, {} bytes) lies outside guest memory",
+            out.len()
+        )
+    })?;
+    let ptr_slot = range(mem.len(), out_ptr, 4)
+        .ok_or_else(|| format!("result pointer slot {out_ptr:#x} lies outside guest memory"))?;
+    let len_slot = range(mem.len(), out_len, 4)
+        .ok_or_else(|| format!("result length slot {out_len:#x} lies outside guest memory"))?;
+    mem[dest].copy_from_slice(out);
+    mem[ptr_slot].copy_from_slice(&at.to_le_bytes());
+    mem[len_slot].copy_from_slice(&(out.len() as u32).to_le_bytes());
+    Ok(())
+}
+
+/// Runs an engine-level function; `Err` is the trap message. Its results
+/// are checked against the declared types, so a host bug traps the guest
+/// instead of handing the engine values of the wrong type.
+pub(crate) fn raw_call<T>(
+    state: &mut CallState<T>,
+    f: &HostFunction<T>,
+    body: &RawFn<T>,
+    args: &[CoreValue],
+    results: &[CoreType],
+) -> Result<Vec<CoreValue>, String> {
+    let run = catch_unwind(AssertUnwindSafe(|| {
+        body(&mut Ctx::new(&mut state.data), args)
+    }));
+    let step = match run {
+        Ok(Ok(values)) => {
+            if values.iter().map(CoreValue::ty).eq(results.iter().copied()) {
+                return Ok(values);
+            }
+            trap(
+                state,
+                f,
+                format!("returned {values:?}, but the function is declared to return {results:?}"),
+            )
+        }
+        Ok(Err(t)) => trap(
+            state,
+            f,
+            format!("trap requested by the host function: {t}"),
+        ),
+        Err(panic) => panicked(state, f, &*panic),
+    };
+    match step {
+        Step::Trap(message) => Err(message),
+        _ => Err(format!("host call {}.{} failed", f.interface(), f.name())),
+    }
+}

@@ -1,0 +1,466 @@
+//! The wasmtime backend.
+
+use super::instance::{Backend, Invoke};
+use super::state::{self, CallState, Step};
+use super::{CoreType, CoreValue, EngineConfig, Error};
+use crate::host::HostFuture;
+use crate::host::{HostBody, HostBuilder, HostFunction};
+use std::collections::HashMap;
+use std::future::Future;
+use wasmtime::{Caller, Linker, Memory, Store, TypedFunc};
+
+/// Store state: the shared call state plus handles cached at instantiation,
+/// so nothing is looked up by name per call.
+pub(crate) struct State<T> {
+    call: CallState<T>,
+    memory: Option<Memory>,
+    alloc: Option<TypedFunc<i32, i32>>,
+    free: Option<TypedFunc<(i32, i32), ()>>,
+}
+
+pub(crate) fn engine(config: &EngineConfig) -> Result<wasmtime::Engine, Error> {
+    let mut c = wasmtime::Config::new();
+    c.consume_fuel(config.fuel.is_some());
+    wasmtime::Engine::new(&c).map_err(|e| Error::Engine(format!("{e:#}")))
+}
+
+pub(crate) fn module(engine: &wasmtime::Engine, bytes: &[u8]) -> Result<wasmtime::Module, Error> {
+    wasmtime::Module::new(engine, bytes).map_err(|e| Error::Compile(format!("{e:#}")))
+}
+
+/// Converts an engine error into ours, keeping the wasm backtrace.
+fn error(e: wasmtime::Error) -> Error {
+    if let Some(wasmtime::Trap::OutOfFuel) = e.downcast_ref::<wasmtime::Trap>() {
+        return Error::OutOfFuel;
+    }
+    let backtrace = e
+        .downcast_ref::<wasmtime::WasmBacktrace>()
+        .map(|b| b.to_string());
+    let message = match e.downcast_ref::<wasmtime::Trap>() {
+        Some(trap) => trap.to_string(),
+        None => e.root_cause().to_string(),
+    };
+    Error::Trap { message, backtrace }
+}
+
+/// Links every import of `module`; also says whether any of them is an
+/// async host function.
+pub(crate) fn link<T: Send + 'static>(
+    engine: &wasmtime::Engine,
+    module: &wasmtime::Module,
+    host: &HostBuilder<T>,
+) -> Result<(wasmtime::InstancePre<State<T>>, bool), Error> {
+    let mut linker = Linker::<State<T>>::new(engine);
+    let mut has_async = false;
+    for import in module.imports() {
+        let (interface, function) = (import.module(), import.name());
+        let wasmtime::ExternType::Func(ty) = import.ty() else {
+            return Err(Error::UnsupportedImport(format!(
+                "`{interface}`.`{function}` is not a function"
+            )));
+        };
+        let f = super::resolve(host, interface, function)?;
+        let (params, results) = match f.body() {
+            HostBody::Raw {
+                params, results, ..
+            } => (params.to_vec(), results.to_vec()),
+            _ => (vec![CoreType::I32; 4], vec![CoreType::I32]),
+        };
+        let matches = ty
+            .params()
+            .map(core_type)
+            .eq(params.iter().map(|&t| Some(t)))
+            && ty
+                .results()
+                .map(core_type)
+                .eq(results.iter().map(|&t| Some(t)));
+        if !matches {
+            return Err(super::wrong_signature(
+                interface,
+                function,
+                &ty.to_string(),
+                &params,
+                &results,
+            ));
+        }
+        has_async |= f.is_async();
+        define(&mut linker, engine, f.clone()).map_err(|e| Error::Engine(format!("{e:#}")))?;
+    }
+    let pre = linker
+        .instantiate_pre(module)
+        .map_err(|e| Error::Engine(format!("{e:#}")))?;
+    Ok((pre, has_async))
+}
+
+fn core_type(t: wasmtime::ValType) -> Option<CoreType> {
+    Some(match t {
+        wasmtime::ValType::I32 => CoreType::I32,
+        wasmtime::ValType::I64 => CoreType::I64,
+        wasmtime::ValType::F32 => CoreType::F32,
+        wasmtime::ValType::F64 => CoreType::F64,
+        _ => return None,
+    })
+}
+
+fn val_type(t: CoreType) -> wasmtime::ValType {
+    match t {
+        CoreType::I32 => wasmtime::ValType::I32,
+        CoreType::I64 => wasmtime::ValType::I64,
+        CoreType::F32 => wasmtime::ValType::F32,
+        CoreType::F64 => wasmtime::ValType::F64,
+    }
+}
+
+fn to_val(v: CoreValue) -> wasmtime::Val {
+    match v {
+        CoreValue::I32(v) => wasmtime::Val::I32(v),
+        CoreValue::I64(v) => wasmtime::Val::I64(v),
+        CoreValue::F32(v) => wasmtime::Val::F32(v.to_bits()),
+        CoreValue::F64(v) => wasmtime::Val::F64(v.to_bits()),
+    }
+}
+
+fn from_val(v: &wasmtime::Val) -> Option<CoreValue> {
+    Some(match v {
+        wasmtime::Val::I32(v) => CoreValue::I32(*v),
+        wasmtime::Val::I64(v) => CoreValue::I64(*v),
+        wasmtime::Val::F32(v) => CoreValue::F32(f32::from_bits(*v)),
+        wasmtime::Val::F64(v) => CoreValue::F64(f64::from_bits(*v)),
+        _ => return None,
+    })
+}
+
+type AbiFuture<'a> = Box<dyn Future<Output = wasmtime::Result<i32>> + Send + 'a>;
+
+fn define<T: Send + 'static>(
+    linker: &mut Linker<State<T>>,
+    engine: &wasmtime::Engine,
+    f: HostFunction<T>,
+) -> wasmtime::Result<()> {
+    let (interface, name) = (f.interface().to_string(), f.name().to_string());
+    match f.body().clone() {
+        HostBody::Sync(body) => {
+            linker.func_wrap(
+                &interface,
+                &name,
+                move |mut caller: Caller<'_, State<T>>, a: i32, b: i32, c: i32, d: i32| {
+                    let Some(memory) = caller.data().memory else {
+                        return finish(state::no_memory(&mut caller.data_mut().call, &f));
+                    };
+                    let (mem, st) = memory.data_and_store_mut(&mut caller);
+                    match state::host_call(&mut st.call, mem, &f, &*body, (a, b, c, d)) {
+                        Step::Allocate(len) => {
+                            let Some(alloc) = st.alloc.clone() else {
+                                return finish(state::no_allocator(&mut st.call, &f));
+                            };
+                            let ptr = alloc.call(&mut caller, len as i32)?;
+                            let (mem, st) = memory.data_and_store_mut(&mut caller);
+                            finish(state::finish_allocated(&mut st.call, mem, &f, ptr, c, d))
+                        }
+                        step => finish(step),
+                    }
+                },
+            )?;
+        }
+        HostBody::Async(body) => {
+            linker.func_wrap_async(
+                &interface,
+                &name,
+                move |mut caller: Caller<'_, State<T>>,
+                      (a, b, c, d): (i32, i32, i32, i32)|
+                      -> AbiFuture<'_> {
+                    let (f, body) = (f.clone(), body.clone());
+                    Box::new(async move {
+                        let Some(memory) = caller.data().memory else {
+                            return finish(state::no_memory(&mut caller.data_mut().call, &f));
+                        };
+                        let (mem, st) = memory.data_and_store_mut(&mut caller);
+                        let (input, replayed) = match state::begin(&mut st.call, mem, &f, a, b) {
+                            Ok(begun) => begun,
+                            Err(step) => return finish(step),
+                        };
+                        // Owned: guest memory is not borrowed across the await.
+                        let input = mem[input].to_vec();
+                        let out = match replayed {
+                            Some(out) => out,
+                            None => match state::run_async(&mut st.call.data, &*body, &input).await
+                            {
+                                Ok(out) => out,
+                                Err(failure) => {
+                                    let st = caller.data_mut();
+                                    return finish(state::async_failure(&mut st.call, &f, failure));
+                                }
+                            },
+                        };
+                        let (mem, st) = memory.data_and_store_mut(&mut caller);
+                        match state::deliver(&mut st.call, mem, &f, &input, out, (c, d)) {
+                            Step::Allocate(len) => {
+                                let Some(alloc) = st.alloc.clone() else {
+                                    return finish(state::no_allocator(&mut st.call, &f));
+                                };
+                                let ptr = alloc.call_async(&mut caller, len as i32).await?;
+                                let (mem, st) = memory.data_and_store_mut(&mut caller);
+                                finish(state::finish_allocated(&mut st.call, mem, &f, ptr, c, d))
+                            }
+                            step => finish(step),
+                        }
+                    })
+                },
+            )?;
+        }
+        HostBody::Raw {
+            params,
+            results,
+            call,
+        } => {
+            let ty = wasmtime::FuncType::new(
+                engine,
+                params.iter().map(|&t| val_type(t)),
+                results.iter().map(|&t| val_type(t)),
+            );
+            linker.func_new(&interface, &name, ty, move |mut caller, args, out| {
+                let args: Vec<CoreValue> = args.iter().filter_map(from_val).collect();
+                let st = &mut caller.data_mut().call;
+                match state::raw_call(st, &f, &*call, &args, &results) {
+                    Ok(values) => {
+                        for (slot, v) in out.iter_mut().zip(values) {
+                            *slot = to_val(v);
+                        }
+                        Ok(())
+                    }
+                    Err(message) => Err(wasmtime::Error::msg(message)),
+                }
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn finish(step: Step) -> wasmtime::Result<i32> {
+    match step {
+        Step::Status(s) => Ok(s),
+        Step::Trap(m) => Err(wasmtime::Error::msg(m)),
+        Step::Allocate(_) => Err(wasmtime::Error::msg("internal: allocation step not taken")),
+    }
+}
+
+/// A Graph ABI export: `(in_ptr, in_len, out_ptr_slot, out_len_slot) -> status`.
+type AbiExport = TypedFunc<(i32, i32, i32, i32), i32>;
+
+pub(crate) struct Instance<T: 'static> {
+    store: Store<State<T>>,
+    instance: wasmtime::Instance,
+    exports: HashMap<String, AbiExport>,
+}
+
+fn store<T: Send + 'static>(
+    engine: &wasmtime::Engine,
+    config: &EngineConfig,
+    data: T,
+) -> Result<Store<State<T>>, Error> {
+    let state = State {
+        call: CallState::new(data, config.guest_errors),
+        memory: None,
+        alloc: None,
+        free: None,
+    };
+    let mut store = Store::new(engine, state);
+    if let Some(fuel) = config.fuel {
+        store
+            .set_fuel(fuel)
+            .map_err(|e| Error::Engine(format!("{e:#}")))?;
+    }
+    Ok(store)
+}
+
+/// Caches the handles every call needs, so nothing is looked up by name
+/// per call.
+fn ready<T: Send + 'static>(
+    mut store: Store<State<T>>,
+    instance: wasmtime::Instance,
+) -> Instance<T> {
+    let memory = instance.get_memory(&mut store, "memory");
+    let alloc = instance
+        .get_typed_func::<i32, i32>(&mut store, "__pack_alloc")
+        .ok();
+    let free = instance
+        .get_typed_func::<(i32, i32), ()>(&mut store, "__pack_free")
+        .ok();
+    let state = store.data_mut();
+    state.memory = memory;
+    state.alloc = alloc;
+    state.free = free;
+    Instance {
+        store,
+        instance,
+        exports: HashMap::new(),
+    }
+}
+
+pub(crate) fn instantiate<T: Send + 'static>(
+    pre: &wasmtime::InstancePre<State<T>>,
+    engine: &wasmtime::Engine,
+    config: &EngineConfig,
+    data: T,
+) -> Result<Instance<T>, Error> {
+    let mut store = store(engine, config, data)?;
+    let instance = pre.instantiate(&mut store).map_err(error)?;
+    Ok(ready(store, instance))
+}
+
+pub(crate) async fn instantiate_async<T: Send + 'static>(
+    pre: &wasmtime::InstancePre<State<T>>,
+    engine: &wasmtime::Engine,
+    config: &EngineConfig,
+    data: T,
+) -> Result<Instance<T>, Error> {
+    let mut store = store(engine, config, data)?;
+    let instance = pre.instantiate_async(&mut store).await.map_err(error)?;
+    Ok(ready(store, instance))
+}
+
+impl<T: Send + 'static> Instance<T> {
+    /// The typed handle of a Graph ABI export, looked up once.
+    fn abi_export(&mut self, export: &str) -> Result<AbiExport, Error> {
+        if let Some(f) = self.exports.get(export) {
+            return Ok(f.clone());
+        }
+        let f = self
+            .instance
+            .get_typed_func::<(i32, i32, i32, i32), i32>(&mut self.store, export)
+            .map_err(|_| Error::MissingExport(export.to_string()))?;
+        self.exports.insert(export.to_string(), f.clone());
+        Ok(f)
+    }
+}
+
+impl<T: Send + 'static> Backend<T> for Instance<T> {
+    fn state(&self) -> &CallState<T> {
+        &self.store.data().call
+    }
+
+    fn state_mut(&mut self) -> &mut CallState<T> {
+        &mut self.store.data_mut().call
+    }
+
+    fn into_data(self: Box<Self>) -> T {
+        self.store.into_data().call.data
+    }
+
+    fn has_allocator(&self) -> bool {
+        let s = self.store.data();
+        s.memory.is_some() && s.alloc.is_some()
+    }
+
+    fn alloc(&mut self, len: i32) -> Result<i32, Error> {
+        let alloc = self
+            .store
+            .data()
+            .alloc
+            .clone()
+            .ok_or_else(|| Error::MissingExport("__pack_alloc".into()))?;
+        alloc.call(&mut self.store, len).map_err(error)
+    }
+
+    fn free(&mut self, ptr: i32, len: i32) -> Result<(), Error> {
+        match self.store.data().free.clone() {
+            Some(free) => free.call(&mut self.store, (ptr, len)).map_err(error),
+            None => Ok(()),
+        }
+    }
+
+    fn memory_size(&self) -> usize {
+        self.store
+            .data()
+            .memory
+            .map_or(0, |m| m.data_size(&self.store))
+    }
+
+    fn write(&mut self, at: u32, bytes: &[u8]) -> Result<(), Error> {
+        let memory = self
+            .store
+            .data()
+            .memory
+            .ok_or_else(|| Error::MissingExport("memory".into()))?;
+        memory
+            .write(&mut self.store, at as usize, bytes)
+            .map_err(|_| Error::OutOfBounds {
+                what: "a buffer in guest memory",
+            })
+    }
+
+    fn read(&self, at: u32, len: u32) -> Result<Vec<u8>, Error> {
+        let memory = self
+            .store
+            .data()
+            .memory
+            .ok_or_else(|| Error::MissingExport("memory".into()))?;
+        let mem = memory.data(&self.store);
+        state::range(mem.len(), at as i32, len)
+            .map(|r| mem[r].to_vec())
+            .ok_or(Error::OutOfBounds {
+                what: "a buffer in guest memory",
+            })
+    }
+
+    fn call_abi(&mut self, export: &str, args: (i32, i32, i32, i32)) -> Result<i32, Error> {
+        let f = self.abi_export(export)?;
+        f.call(&mut self.store, args).map_err(error)
+    }
+
+    fn invoke_async<'a>(&'a mut self, call: Invoke<'a>) -> HostFuture<'a, Result<i32, Error>> {
+        Box::pin(async move {
+            match call {
+                Invoke::Alloc(len) => {
+                    let alloc = self
+                        .store
+                        .data()
+                        .alloc
+                        .clone()
+                        .ok_or_else(|| Error::MissingExport("__pack_alloc".into()))?;
+                    alloc.call_async(&mut self.store, len).await.map_err(error)
+                }
+                Invoke::Free(ptr, len) => match self.store.data().free.clone() {
+                    Some(free) => {
+                        free.call_async(&mut self.store, (ptr, len))
+                            .await
+                            .map_err(error)?;
+                        Ok(0)
+                    }
+                    None => Ok(0),
+                },
+                Invoke::Abi(export, args) => {
+                    let f = self.abi_export(export)?;
+                    f.call_async(&mut self.store, args).await.map_err(error)
+                }
+            }
+        })
+    }
+
+    fn call_core(&mut self, export: &str, args: &[CoreValue]) -> Result<Vec<CoreValue>, Error> {
+        let f = self
+            .instance
+            .get_func(&mut self.store, export)
+            .ok_or_else(|| Error::MissingExport(export.to_string()))?;
+        let params: Vec<wasmtime::Val> = args.iter().map(|&a| to_val(a)).collect();
+        let mut results = vec![wasmtime::Val::I32(0); f.ty(&self.store).results().len()];
+        f.call(&mut self.store, &params, &mut results)
+            .map_err(error)?;
+        results
+            .iter()
+            .map(|v| from_val(v).ok_or_else(|| Error::Engine(format!("unsupported result {v:?}"))))
+            .collect()
+    }
+
+    fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        self.store
+            .set_fuel(fuel)
+            .map_err(|e| Error::Engine(format!("{e:#}")))
+    }
+
+    fn fuel(&self) -> Result<u64, Error> {
+        self.store
+            .get_fuel()
+            .map_err(|e| Error::Engine(format!("{e:#}")))
+    }
+}
