@@ -5,7 +5,7 @@
 //! time per host call.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use packr::engine::{CoreValue, Engine, Instance, Module};
+use packr::engine::{CoreValue, Engine, EngineKind, Instance, Module};
 use packr::host::HostBuilder;
 
 const CALLS: i32 = 100_000;
@@ -28,8 +28,8 @@ fn run(instance: &mut Instance<()>, n: i32) -> i32 {
     }
 }
 
-fn hostcall_add(c: &mut Criterion) {
-    let engine = Engine::default();
+fn add_instance(kind: EngineKind) -> Instance<()> {
+    let engine = Engine::with_kind(kind).unwrap();
     let data = packr::abi::encode(&(20i32, 22i32)).unwrap();
     let module = Module::from_wat(
         &engine,
@@ -46,32 +46,40 @@ fn hostcall_add(c: &mut Criterion) {
         .instantiate(())
         .unwrap();
     assert_eq!(run(&mut instance, 1000), 42_000);
+    instance
+}
 
+fn hostcall_add(c: &mut Criterion) {
     let mut g = c.benchmark_group("hostcall-add");
     g.throughput(Throughput::Elements(CALLS as u64));
-    g.bench_function("wasmtime/packr", |b| b.iter(|| run(&mut instance, CALLS)));
-    // The same with every call recorded. The recorder is cleared between
-    // iterations (outside the timing), keeping its buffers, as a host that
-    // seals one log per session does.
-    g.bench_function("wasmtime/packr+recorder", |b| {
-        b.iter_custom(|iters| {
-            let mut total = std::time::Duration::ZERO;
-            let mut recorder = Box::new(packr::record::Recorder::new());
-            for _ in 0..iters {
-                recorder.clear();
-                instance.set_interceptor(recorder);
-                let start = std::time::Instant::now();
-                std::hint::black_box(run(&mut instance, CALLS));
-                total += start.elapsed();
-                let taken: Box<dyn std::any::Any + Send> = instance.take_interceptor().unwrap();
-                recorder = taken.downcast().unwrap();
-                assert_eq!(recorder.len(), CALLS as usize);
-            }
-            total
-        })
-    });
+    for &kind in EngineKind::ALL {
+        let mut instance = add_instance(kind);
+        g.bench_function(format!("{kind}/packr"), |b| {
+            b.iter(|| run(&mut instance, CALLS))
+        });
+        // The same with every call recorded. The recorder is cleared between
+        // iterations (outside the timing), keeping its buffers, as a host that
+        // seals one log per session does.
+        g.bench_function(format!("{kind}/packr+recorder"), |b| {
+            b.iter_custom(|iters| {
+                let mut total = std::time::Duration::ZERO;
+                let mut recorder = Box::new(packr::record::Recorder::new());
+                for _ in 0..iters {
+                    recorder.clear();
+                    instance.set_interceptor(recorder);
+                    let start = std::time::Instant::now();
+                    std::hint::black_box(run(&mut instance, CALLS));
+                    total += start.elapsed();
+                    let taken: Box<dyn std::any::Any + Send> = instance.take_interceptor().unwrap();
+                    recorder = taken.downcast().unwrap();
+                    assert_eq!(recorder.len(), CALLS as usize);
+                }
+                total
+            })
+        });
+    }
 
-    // The floor: the same loop through a bare wasmtime host function.
+    // The floors: the same loop through a bare engine host function.
     let raw_engine = wasmtime::Engine::default();
     let raw_module = wasmtime::Module::new(
         &raw_engine,
@@ -91,16 +99,47 @@ fn hostcall_add(c: &mut Criterion) {
     g.bench_function("wasmtime/raw-func-wrap", |b| {
         b.iter(|| raw_run.call(&mut store, (CALLS, 0)).unwrap())
     });
+    let wasmi_engine = wasmi::Engine::default();
+    let wasmi_module = wasmi::Module::new(
+        &wasmi_engine,
+        wat::parse_str(include_str!("guests/raw-add.wat")).unwrap(),
+    )
+    .unwrap();
+    let mut linker = wasmi::Linker::<()>::new(&wasmi_engine);
+    linker
+        .func_wrap("raw", "add", |a: i32, b: i32| a.wrapping_add(b))
+        .unwrap();
+    let mut store = wasmi::Store::new(&wasmi_engine, ());
+    let raw = linker
+        .instantiate_and_start(&mut store, &wasmi_module)
+        .unwrap();
+    let raw_run = raw
+        .get_typed_func::<(i32, i32), i32>(&store, "run")
+        .unwrap();
+    assert_eq!(raw_run.call(&mut store, (1000, 0)).unwrap(), 42_000);
+    g.bench_function("wasmi/raw-func-wrap", |b| {
+        b.iter(|| raw_run.call(&mut store, (CALLS, 0)).unwrap())
+    });
     g.finish();
 }
 
 fn hostcall_bytes(c: &mut Criterion) {
-    let engine = Engine::default();
+    let mut g = c.benchmark_group("hostcall-bytes");
+    for &kind in EngineKind::ALL {
+        hostcall_bytes_on(&mut g, kind);
+    }
+    g.finish();
+}
+
+fn hostcall_bytes_on(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    kind: EngineKind,
+) {
+    let engine = Engine::with_kind(kind).unwrap();
     let mut host = HostBuilder::<()>::new();
     host.interface("bench:host/bytes")
         .func("len", |_, data: Vec<u8>| data.len() as u32)
         .unwrap();
-    let mut g = c.benchmark_group("hostcall-bytes");
     for size in [16usize, 64 * 1024] {
         let payload: Vec<u8> = (0..size).map(|i| i as u8).collect();
         let data = packr::abi::encode(&payload).unwrap();
@@ -117,36 +156,30 @@ fn hostcall_bytes(c: &mut Criterion) {
         assert_eq!(run(&mut instance, 10), 10 * size as i32);
         let calls = if size > 1024 { 1_000 } else { CALLS };
         g.throughput(Throughput::Bytes((size * calls as usize) as u64));
-        g.bench_function(format!("wasmtime/{size}B"), |b| {
+        g.bench_function(format!("{kind}/{size}B"), |b| {
             b.iter(|| run(&mut instance, calls))
         });
     }
-    g.finish();
 }
 
 fn instantiate(c: &mut Criterion) {
-    let engine = Engine::default();
-    let data = packr::abi::encode(&(20i32, 22i32)).unwrap();
-    let module = Module::from_wat(
-        &engine,
-        &guest(include_str!("guests/hostcall-add.wat.tmpl"), &data),
-    )
-    .unwrap();
-    let mut host = HostBuilder::<()>::new();
-    host.interface("bench:host/math")
-        .func("add", |_, (a, b): (i32, i32)| a.wrapping_add(b))
-        .unwrap();
-    let linked = engine.link(&module, &host).unwrap();
     let mut g = c.benchmark_group("instantiate");
-    g.bench_function("wasmtime/packr", |b| {
-        b.iter(|| linked.instantiate(()).unwrap())
-    });
+    let data = packr::abi::encode(&(20i32, 22i32)).unwrap();
+    let wat = guest(include_str!("guests/hostcall-add.wat.tmpl"), &data);
+    for &kind in EngineKind::ALL {
+        let engine = Engine::with_kind(kind).unwrap();
+        let module = Module::from_wat(&engine, &wat).unwrap();
+        let mut host = HostBuilder::<()>::new();
+        host.interface("bench:host/math")
+            .func("add", |_, (a, b): (i32, i32)| a.wrapping_add(b))
+            .unwrap();
+        let linked = engine.link(&module, &host).unwrap();
+        g.bench_function(format!("{kind}/packr"), |b| {
+            b.iter(|| linked.instantiate(()).unwrap())
+        });
+    }
     let raw_engine = wasmtime::Engine::default();
-    let raw_module = wasmtime::Module::new(
-        &raw_engine,
-        wat::parse_str(guest(include_str!("guests/hostcall-add.wat.tmpl"), &data)).unwrap(),
-    )
-    .unwrap();
+    let raw_module = wasmtime::Module::new(&raw_engine, wat::parse_str(&wat).unwrap()).unwrap();
     let mut linker = wasmtime::Linker::new(&raw_engine);
     linker
         .func_wrap(
@@ -160,6 +193,25 @@ fn instantiate(c: &mut Criterion) {
         b.iter(|| {
             let mut store = wasmtime::Store::new(&raw_engine, ());
             pre.instantiate(&mut store).unwrap();
+            store
+        })
+    });
+    let wasmi_engine = wasmi::Engine::default();
+    let wasmi_module = wasmi::Module::new(&wasmi_engine, wat::parse_str(&wat).unwrap()).unwrap();
+    let mut linker = wasmi::Linker::<()>::new(&wasmi_engine);
+    linker
+        .func_wrap(
+            "bench:host/math",
+            "add",
+            |_: i32, _: i32, _: i32, _: i32| 0i32,
+        )
+        .unwrap();
+    g.bench_function("wasmi/raw-linker", |b| {
+        b.iter(|| {
+            let mut store = wasmi::Store::new(&wasmi_engine, ());
+            linker
+                .instantiate_and_start(&mut store, &wasmi_module)
+                .unwrap();
             store
         })
     });

@@ -444,3 +444,55 @@ fn raw_host_functions_take_core_values(kind: EngineKind) {
 }
 
 per_engine!(raw_host_functions_take_core_values);
+
+#[test]
+fn a_deadline_stops_a_runaway_guest_on_wasmtime() {
+    let deadline = std::time::Duration::from_millis(50);
+    let mut i = instance(EngineConfig {
+        kind: EngineKind::Wasmtime,
+        deadline: Some(deadline),
+        ..Default::default()
+    });
+    let started = std::time::Instant::now();
+    let err = i.call::<_, i32>("spin", &()).unwrap_err();
+    assert!(matches!(err, Error::DeadlineExceeded), "{err}");
+    assert!(started.elapsed() >= deadline, "not before the deadline");
+    // Each call gets the full budget again.
+    assert_eq!(i.call::<_, i32>("ok", &()).unwrap(), 0);
+}
+
+#[test]
+fn wasmi_refuses_a_deadline_and_points_at_fuel() {
+    let err = Engine::new(EngineConfig {
+        kind: EngineKind::Wasmi,
+        deadline: Some(std::time::Duration::from_secs(1)),
+        ..Default::default()
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("fuel"), "{err}");
+}
+
+fn host_functions_can_read_guest_memory(kind: EngineKind) {
+    let engine = Engine::with_kind(kind).unwrap();
+    let module = Module::from_wat(&engine, QUICKSTART).unwrap();
+    let mut host = HostBuilder::<Vec<u8>>::new();
+    host.interface("example:host/log")
+        .func("log", |cx, _msg: String| {
+            // The quickstart guest keeps the error text of `fail` at 1200.
+            let text = cx.memory().get(1200..1213).unwrap_or_default().to_vec();
+            *cx.data_mut() = text;
+        })
+        .unwrap();
+    host.interface("example:host/math")
+        .func("add", |_, (a, b): (i32, i32)| a + b)
+        .unwrap();
+    let mut i = engine
+        .link(&module, &host)
+        .unwrap()
+        .instantiate(Vec::new())
+        .unwrap();
+    assert_eq!(i.call::<_, i32>("example:guest/app.run", &()).unwrap(), 42);
+    assert_eq!(i.data(), b"no such thing");
+}
+
+per_engine!(host_functions_can_read_guest_memory);

@@ -12,7 +12,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-/// What a host function sees of the instance calling it: the store state.
+/// What a host function sees of the instance calling it: the store state
+/// and, for sync functions, the guest's memory.
 ///
 /// ```
 /// use packr_runtime::host::Ctx;
@@ -20,15 +21,37 @@ use std::sync::Arc;
 ///     *cx.data_mut() += 1;
 ///     *cx.data()
 /// }
+/// let mut n = 1;
+/// assert_eq!(bump(&mut Ctx::new(&mut n)), 2);
 /// ```
 pub struct Ctx<'a, T> {
     data: &'a mut T,
+    memory: &'a [u8],
 }
 
 impl<'a, T> Ctx<'a, T> {
-    /// A context over `data` (engines build these; tests may too).
+    /// A context over `data` without guest memory (async functions; tests).
     pub fn new(data: &'a mut T) -> Self {
-        Ctx { data }
+        Ctx { data, memory: &[] }
+    }
+
+    /// A context over `data` and the guest's linear `memory`.
+    pub fn with_memory(data: &'a mut T, memory: &'a [u8]) -> Self {
+        Ctx { data, memory }
+    }
+
+    /// The calling guest's linear memory, read-only, as it is during the
+    /// call. Empty for async functions: their future outlives any borrow
+    /// of guest memory, so their input arrives copied instead.
+    ///
+    /// ```
+    /// use packr_runtime::host::Ctx;
+    /// let (mut state, memory) = ((), [1u8, 2, 3]);
+    /// let cx = Ctx::with_memory(&mut state, &memory);
+    /// assert_eq!(cx.memory().get(1..3), Some(&[2u8, 3][..]));
+    /// ```
+    pub fn memory(&self) -> &[u8] {
+        self.memory
     }
 
     /// The store state.

@@ -71,7 +71,7 @@ impl NodeTable {
 /// ```
 /// use packr_runtime::abi::{self, Decoder, GraphValue, Limits};
 /// let bytes = abi::encode(&(20i32, 22i32)).unwrap();
-/// let mut dec = Decoder::new(&bytes, &Limits::default()).unwrap();
+/// let mut dec = Decoder::new(&bytes, &Limits::DEFAULT).unwrap();
 /// let root = dec.root();
 /// let (a, b) = <(i32, i32)>::decode_node(&mut dec, root).unwrap();
 /// assert_eq!(a + b, 42);
@@ -84,12 +84,35 @@ pub struct Decoder<'a> {
     root: u32,
     depth: u32,
     visits_left: u64,
-    limits: Limits,
+    // Borrowed, not copied: a decoder is built per host call and its size
+    // is part of every call's cost.
+    limits: &'a Limits,
 }
 
 impl<'a> Decoder<'a> {
     /// Checks the header and the framing of every node.
-    pub fn new(buf: &'a [u8], limits: &Limits) -> Result<Self, AbiError> {
+    #[inline]
+    pub fn new(buf: &'a [u8], limits: &'a Limits) -> Result<Self, AbiError> {
+        // Filled through `&mut self`, so the node table is written where
+        // it lives rather than assembled and moved.
+        let mut dec = Decoder {
+            buf,
+            table: NodeTable::Inline {
+                payloads: [0; INLINE_NODES],
+                on_path: 0,
+            },
+            count: 0,
+            root: 0,
+            depth: 0,
+            visits_left: 0,
+            limits,
+        };
+        dec.index()?;
+        Ok(dec)
+    }
+
+    fn index(&mut self) -> Result<(), AbiError> {
+        let (buf, limits) = (self.buf, self.limits);
         if buf.len() > limits.max_buffer_size {
             return Err(limit("buffer size", limits.max_buffer_size));
         }
@@ -128,17 +151,12 @@ impl<'a> Decoder<'a> {
                 count,
             }));
         }
-        let mut table = if count as usize <= INLINE_NODES {
-            NodeTable::Inline {
-                payloads: [0; INLINE_NODES],
-                on_path: 0,
-            }
-        } else {
-            NodeTable::Heap {
+        if count as usize > INLINE_NODES {
+            self.table = NodeTable::Heap {
                 payloads: Vec::with_capacity(count as usize),
                 on_path: vec![0; (count as usize).div_ceil(64)],
-            }
-        };
+            };
+        }
         let mut pos = HEADER_LEN;
         for i in 0..count as usize {
             if buf.len() - pos < NODE_HEADER_LEN {
@@ -165,7 +183,7 @@ impl<'a> Decoder<'a> {
             if buf.len() - start < len {
                 return Err(AbiError::at(i as u32, AbiErrorKind::TruncatedNode));
             }
-            match &mut table {
+            match &mut self.table {
                 NodeTable::Inline { payloads, .. } => payloads[i] = start as u32,
                 NodeTable::Heap { payloads, .. } => payloads.push(start as u32),
             }
@@ -176,17 +194,12 @@ impl<'a> Decoder<'a> {
                 extra: buf.len() - pos,
             }));
         }
-        Ok(Decoder {
-            buf,
-            table,
-            count,
-            root,
-            depth: 0,
-            visits_left: limits
-                .max_visits
-                .min(u64::from(count).saturating_mul(u64::from(limits.max_expansion))),
-            limits: *limits,
-        })
+        self.count = count;
+        self.root = root;
+        self.visits_left = limits
+            .max_visits
+            .min(u64::from(count).saturating_mul(u64::from(limits.max_expansion)));
+        Ok(())
     }
 
     /// Index of the root node.
@@ -204,7 +217,7 @@ impl<'a> Decoder<'a> {
     /// The limits this decoder enforces.
     #[inline]
     pub fn limits(&self) -> &Limits {
-        &self.limits
+        self.limits
     }
 
     /// Kind and payload of node `index`, without any accounting. Fails only
@@ -338,7 +351,7 @@ impl<'a> Decoder<'a> {
     #[inline]
     pub fn enter_tuple(&mut self, index: u32, expected: usize) -> Result<Children<'a>, AbiError> {
         let mut r = self.enter_kind(index, Kind::Tuple)?;
-        let n = r.count(4, &self.limits)?;
+        let n = r.count(4, self.limits)?;
         let children = r.children(n)?;
         r.finish()?;
         if n != expected {
@@ -400,7 +413,7 @@ impl<'a> Decoder<'a> {
         if elem.fixed_width().is_some() {
             return Err(AbiError::at(index, AbiErrorKind::PrimitiveList));
         }
-        let n = r.count(4, &self.limits)?;
+        let n = r.count(4, self.limits)?;
         let children = r.children(n)?;
         r.finish()?;
         Ok(children)
@@ -418,7 +431,7 @@ impl<'a> Decoder<'a> {
         let width = elem
             .fixed_width()
             .ok_or_else(|| AbiError::at(index, AbiErrorKind::NonPrimitiveArray(tag)))?;
-        let n = r.count(width, &self.limits)?;
+        let n = r.count(width, self.limits)?;
         let data = r.bytes(n * width)?;
         r.finish()?;
         Ok((elem, n, data))
@@ -430,7 +443,7 @@ impl<'a> Decoder<'a> {
         let mut r = self.enter_kind(index, Kind::Record)?;
         let type_name = r.str()?;
         // Each field takes at least 8 bytes: its name's length and its child.
-        let n = r.count(8, &self.limits)?;
+        let n = r.count(8, self.limits)?;
         let names_start = r.pos;
         for _ in 0..n {
             let len = r.u32()? as usize;
@@ -456,7 +469,7 @@ impl<'a> Decoder<'a> {
         let type_name = r.str()?;
         let case_name = r.str()?;
         let tag = r.u32()?;
-        let n = r.count(4, &self.limits)?;
+        let n = r.count(4, self.limits)?;
         let payload = r.children(n)?;
         r.finish()?;
         Ok(VariantNode {

@@ -32,6 +32,8 @@ pub enum Error {
     },
     /// The guest ran out of fuel.
     OutOfFuel,
+    /// The guest was still running when the call's deadline expired.
+    DeadlineExceeded,
     /// A guest export returned a non-zero status; the text is its message.
     Guest {
         /// The export called.
@@ -71,6 +73,7 @@ impl fmt::Display for Error {
             Error::MissingExport(name) => write!(f, "the guest does not export `{name}`"),
             Error::Trap { message, .. } => write!(f, "guest trapped: {message}"),
             Error::OutOfFuel => f.write_str("guest ran out of fuel"),
+            Error::DeadlineExceeded => f.write_str("guest exceeded its deadline"),
             Error::Guest { export, message } => {
                 write!(f, "guest export `{export}` failed: {message}")
             }

@@ -143,6 +143,11 @@ pub struct EngineConfig {
     /// guest's `__pack_alloc`, where small host results are written
     /// (status 0); larger ones are allocated in the guest (status 1).
     pub scratch_size: u32,
+    /// Wall-clock budget of every export call (`None`: unlimited). A guest
+    /// still running when it expires traps with [`Error::DeadlineExceeded`].
+    /// wasmtime only (epoch interruption, one ticker thread per engine);
+    /// on wasmi, bound guests with [`fuel`](Self::fuel).
+    pub deadline: Option<std::time::Duration>,
 }
 
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
@@ -153,6 +158,7 @@ impl Default for EngineConfig {
             fuel: None,
             guest_errors: GuestErrors::Status,
             scratch_size: 4096,
+            deadline: None,
         }
     }
 }
@@ -160,7 +166,7 @@ impl Default for EngineConfig {
 #[derive(Clone)]
 enum EngineInner {
     #[cfg(feature = "wasmtime")]
-    Wasmtime(::wasmtime::Engine),
+    Wasmtime(wasmtime::EngineHandle),
     #[cfg(feature = "wasmi")]
     Wasmi(::wasmi::Engine),
 }
@@ -195,7 +201,15 @@ impl Engine {
             #[cfg(feature = "wasmtime")]
             EngineKind::Wasmtime => EngineInner::Wasmtime(wasmtime::engine(&config)?),
             #[cfg(feature = "wasmi")]
-            EngineKind::Wasmi => EngineInner::Wasmi(wasmi::engine(&config)),
+            EngineKind::Wasmi => {
+                if config.deadline.is_some() {
+                    return Err(Error::Engine(
+                        "deadlines need wasmtime's epoch interruption; bound wasmi guests with `fuel`"
+                            .into(),
+                    ));
+                }
+                EngineInner::Wasmi(wasmi::engine(&config))
+            }
         };
         Ok(Engine {
             inner,

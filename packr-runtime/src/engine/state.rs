@@ -216,10 +216,15 @@ pub(crate) fn host_call<T>(
         None => {
             let mut out = std::mem::take(&mut state.out);
             out.clear();
-            let input = &mem[input.clone()];
+            let memory = &*mem;
+            let input = &memory[input.clone()];
             // A panic must never unwind through wasm frames: it becomes a trap.
             let run = catch_unwind(AssertUnwindSafe(|| {
-                body(&mut Ctx::new(&mut state.data), input, &mut out)
+                body(
+                    &mut Ctx::with_memory(&mut state.data, memory),
+                    input,
+                    &mut out,
+                )
             }));
             match run {
                 Ok(Ok(())) => out,
@@ -349,13 +354,14 @@ fn write_result(
 /// instead of handing the engine values of the wrong type.
 pub(crate) fn raw_call<T>(
     state: &mut CallState<T>,
+    memory: &[u8],
     f: &HostFunction<T>,
     body: &RawFn<T>,
     args: &[CoreValue],
     results: &[CoreType],
 ) -> Result<Vec<CoreValue>, String> {
     let run = catch_unwind(AssertUnwindSafe(|| {
-        body(&mut Ctx::new(&mut state.data), args)
+        body(&mut Ctx::with_memory(&mut state.data, memory), args)
     }));
     let step = match run {
         Ok(Ok(values)) => {

@@ -261,8 +261,14 @@ fn define<T: Send + 'static>(
             );
             linker.func_new(&interface, &name, ty, move |mut caller, args, out| {
                 let args: Vec<CoreValue> = args.iter().filter_map(from_val).collect();
-                let st = &mut caller.data_mut().call;
-                match state::raw_call(st, &f, &*call, &args, &results) {
+                let (memory, st) = match caller.data().memory {
+                    Some(m) => {
+                        let (mem, st) = m.data_and_store_mut(&mut caller);
+                        (&*mem, st)
+                    }
+                    None => (&[][..], caller.data_mut()),
+                };
+                match state::raw_call(&mut st.call, memory, &f, &*call, &args, &results) {
                     Ok(values) => {
                         for (slot, v) in out.iter_mut().zip(values) {
                             *slot = to_val(v);

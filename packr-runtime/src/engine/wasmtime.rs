@@ -7,6 +7,9 @@ use crate::host::HostFuture;
 use crate::host::{HostBody, HostBuilder, HostFunction};
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 use wasmtime::{Caller, Linker, Memory, Store, TypedFunc};
 
 /// Store state: the shared call state plus handles cached at instantiation,
@@ -18,10 +21,67 @@ pub(crate) struct State<T> {
     free: Option<TypedFunc<(i32, i32), ()>>,
 }
 
-pub(crate) fn engine(config: &EngineConfig) -> Result<wasmtime::Engine, Error> {
+/// A wasmtime engine and, with a deadline, the thread that advances its
+/// epoch.
+#[derive(Clone)]
+pub(crate) struct EngineHandle {
+    engine: wasmtime::Engine,
+    /// Epoch ticks an export call may run; set before each call.
+    deadline_ticks: Option<u64>,
+    _ticker: Option<Arc<Ticker>>,
+}
+
+impl std::ops::Deref for EngineHandle {
+    type Target = wasmtime::Engine;
+
+    fn deref(&self) -> &wasmtime::Engine {
+        &self.engine
+    }
+}
+
+/// Stops the epoch thread when the last engine handle goes away.
+struct Ticker(Arc<AtomicBool>);
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+pub(crate) fn engine(config: &EngineConfig) -> Result<EngineHandle, Error> {
     let mut c = wasmtime::Config::new();
     c.consume_fuel(config.fuel.is_some());
-    wasmtime::Engine::new(&c).map_err(|e| Error::Engine(format!("{e:#}")))
+    c.epoch_interruption(config.deadline.is_some());
+    let engine = wasmtime::Engine::new(&c).map_err(|e| Error::Engine(format!("{e:#}")))?;
+    let (deadline_ticks, ticker) = match config.deadline {
+        None => (None, None),
+        Some(deadline) => {
+            // Ten ticks per deadline (1 ms to 100 ms each): the deadline
+            // holds to within a tenth without waking up needlessly often.
+            let tick = (deadline / 10).clamp(Duration::from_millis(1), Duration::from_millis(100));
+            let ticks = (deadline.as_nanos() / tick.as_nanos()).max(1) as u64 + 1;
+            let stop = Arc::new(AtomicBool::new(false));
+            let (flag, ticking) = (stop.clone(), engine.weak());
+            std::thread::Builder::new()
+                .name("packr-epoch".into())
+                .spawn(move || {
+                    while !flag.load(Ordering::Relaxed) {
+                        std::thread::sleep(tick);
+                        match ticking.upgrade() {
+                            Some(engine) => engine.increment_epoch(),
+                            None => break,
+                        }
+                    }
+                })
+                .map_err(|e| Error::Engine(format!("cannot start the epoch thread: {e}")))?;
+            (Some(ticks), Some(Arc::new(Ticker(stop))))
+        }
+    };
+    Ok(EngineHandle {
+        engine,
+        deadline_ticks,
+        _ticker: ticker,
+    })
 }
 
 pub(crate) fn module(engine: &wasmtime::Engine, bytes: &[u8]) -> Result<wasmtime::Module, Error> {
@@ -30,8 +90,10 @@ pub(crate) fn module(engine: &wasmtime::Engine, bytes: &[u8]) -> Result<wasmtime
 
 /// Converts an engine error into ours, keeping the wasm backtrace.
 fn error(e: wasmtime::Error) -> Error {
-    if let Some(wasmtime::Trap::OutOfFuel) = e.downcast_ref::<wasmtime::Trap>() {
-        return Error::OutOfFuel;
+    match e.downcast_ref::<wasmtime::Trap>() {
+        Some(wasmtime::Trap::OutOfFuel) => return Error::OutOfFuel,
+        Some(wasmtime::Trap::Interrupt) => return Error::DeadlineExceeded,
+        _ => {}
     }
     let backtrace = e
         .downcast_ref::<wasmtime::WasmBacktrace>()
@@ -220,8 +282,14 @@ fn define<T: Send + 'static>(
             );
             linker.func_new(&interface, &name, ty, move |mut caller, args, out| {
                 let args: Vec<CoreValue> = args.iter().filter_map(from_val).collect();
-                let st = &mut caller.data_mut().call;
-                match state::raw_call(st, &f, &*call, &args, &results) {
+                let (memory, st) = match caller.data().memory {
+                    Some(m) => {
+                        let (mem, st) = m.data_and_store_mut(&mut caller);
+                        (&*mem, st)
+                    }
+                    None => (&[][..], caller.data_mut()),
+                };
+                match state::raw_call(&mut st.call, memory, &f, &*call, &args, &results) {
                     Ok(values) => {
                         for (slot, v) in out.iter_mut().zip(values) {
                             *slot = to_val(v);
@@ -251,10 +319,13 @@ pub(crate) struct Instance<T: 'static> {
     store: Store<State<T>>,
     instance: wasmtime::Instance,
     exports: HashMap<String, AbiExport>,
+    deadline_ticks: Option<u64>,
+    /// Keeps the epoch thread running while the instance lives.
+    _ticker: Option<Arc<Ticker>>,
 }
 
 fn store<T: Send + 'static>(
-    engine: &wasmtime::Engine,
+    engine: &EngineHandle,
     config: &EngineConfig,
     data: T,
 ) -> Result<Store<State<T>>, Error> {
@@ -265,6 +336,10 @@ fn store<T: Send + 'static>(
         free: None,
     };
     let mut store = Store::new(engine, state);
+    if let Some(ticks) = engine.deadline_ticks {
+        // Also bounds the start function and the instance's allocations.
+        store.set_epoch_deadline(ticks);
+    }
     if let Some(fuel) = config.fuel {
         store
             .set_fuel(fuel)
@@ -278,6 +353,7 @@ fn store<T: Send + 'static>(
 fn ready<T: Send + 'static>(
     mut store: Store<State<T>>,
     instance: wasmtime::Instance,
+    engine: &EngineHandle,
 ) -> Instance<T> {
     let memory = instance.get_memory(&mut store, "memory");
     let alloc = instance
@@ -294,32 +370,41 @@ fn ready<T: Send + 'static>(
         store,
         instance,
         exports: HashMap::new(),
+        deadline_ticks: engine.deadline_ticks,
+        _ticker: engine._ticker.clone(),
     }
 }
 
 pub(crate) fn instantiate<T: Send + 'static>(
     pre: &wasmtime::InstancePre<State<T>>,
-    engine: &wasmtime::Engine,
+    engine: &EngineHandle,
     config: &EngineConfig,
     data: T,
 ) -> Result<Instance<T>, Error> {
     let mut store = store(engine, config, data)?;
     let instance = pre.instantiate(&mut store).map_err(error)?;
-    Ok(ready(store, instance))
+    Ok(ready(store, instance, engine))
 }
 
 pub(crate) async fn instantiate_async<T: Send + 'static>(
     pre: &wasmtime::InstancePre<State<T>>,
-    engine: &wasmtime::Engine,
+    engine: &EngineHandle,
     config: &EngineConfig,
     data: T,
 ) -> Result<Instance<T>, Error> {
     let mut store = store(engine, config, data)?;
     let instance = pre.instantiate_async(&mut store).await.map_err(error)?;
-    Ok(ready(store, instance))
+    Ok(ready(store, instance, engine))
 }
 
 impl<T: Send + 'static> Instance<T> {
+    /// Gives the next guest call the engine's full deadline.
+    fn arm(&mut self) {
+        if let Some(ticks) = self.deadline_ticks {
+            self.store.set_epoch_deadline(ticks);
+        }
+    }
+
     /// The typed handle of a Graph ABI export, looked up once.
     fn abi_export(&mut self, export: &str) -> Result<AbiExport, Error> {
         if let Some(f) = self.exports.get(export) {
@@ -359,12 +444,16 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
             .alloc
             .clone()
             .ok_or_else(|| Error::MissingExport("__pack_alloc".into()))?;
+        self.arm();
         alloc.call(&mut self.store, len).map_err(error)
     }
 
     fn free(&mut self, ptr: i32, len: i32) -> Result<(), Error> {
         match self.store.data().free.clone() {
-            Some(free) => free.call(&mut self.store, (ptr, len)).map_err(error),
+            Some(free) => {
+                self.arm();
+                free.call(&mut self.store, (ptr, len)).map_err(error)
+            }
             None => Ok(()),
         }
     }
@@ -405,11 +494,13 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
 
     fn call_abi(&mut self, export: &str, args: (i32, i32, i32, i32)) -> Result<i32, Error> {
         let f = self.abi_export(export)?;
+        self.arm();
         f.call(&mut self.store, args).map_err(error)
     }
 
     fn invoke_async<'a>(&'a mut self, call: Invoke<'a>) -> HostFuture<'a, Result<i32, Error>> {
         Box::pin(async move {
+            self.arm();
             match call {
                 Invoke::Alloc(len) => {
                     let alloc = self
@@ -444,6 +535,7 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
             .ok_or_else(|| Error::MissingExport(export.to_string()))?;
         let params: Vec<wasmtime::Val> = args.iter().map(|&a| to_val(a)).collect();
         let mut results = vec![wasmtime::Val::I32(0); f.ty(&self.store).results().len()];
+        self.arm();
         f.call(&mut self.store, &params, &mut results)
             .map_err(error)?;
         results
