@@ -496,3 +496,54 @@ fn host_functions_can_read_guest_memory(kind: EngineKind) {
 }
 
 per_engine!(host_functions_can_read_guest_memory);
+
+fn the_reference_07_profile_writes_results_to_a_fixed_checked_area(kind: EngineKind) {
+    use packr::engine::GuestProfile;
+    let profile = GuestProfile::Reference07 {
+        scratch_offset: 4096,
+        scratch_len: 1024,
+    };
+    let mut i = instance(EngineConfig {
+        kind,
+        profile,
+        ..Default::default()
+    });
+    // Status 0, and the result sits in the fixed area, not an allocation.
+    assert_eq!(i.call::<_, i32>("ok", &()).unwrap(), 0);
+    let slots = i.read_memory(512, 8).unwrap();
+    let ptr = u32::from_le_bytes(slots[0..4].try_into().unwrap());
+    let len = u32::from_le_bytes(slots[4..8].try_into().unwrap());
+    assert_eq!(ptr, 4096);
+    let result: i32 = packr::abi::decode_as(&i.read_memory(ptr, len).unwrap()).unwrap();
+    assert_eq!(result, 42);
+
+    // A result larger than the area never spills past it: status -1.
+    let err = i.call::<_, Vec<u8>>("big", &()).unwrap_err();
+    assert!(matches!(err, Error::Guest { .. }), "{err}");
+    let reason = &i.last_host_error().unwrap().reason;
+    assert!(
+        reason.contains("does not fit the 1024-byte scratch area"),
+        "{reason}"
+    );
+
+    // An area outside guest memory is refused when the instance is made.
+    let engine = Engine::new(EngineConfig {
+        kind,
+        profile: GuestProfile::Reference07 {
+            scratch_offset: 65_000,
+            scratch_len: 4096,
+        },
+        ..Default::default()
+    })
+    .unwrap();
+    let module = Module::from_wat(&engine, HOSTILE).unwrap();
+    let err = engine
+        .link(&module, &host())
+        .unwrap()
+        .instantiate(State::default())
+        .err()
+        .expect("the area lies outside memory");
+    assert!(matches!(err, Error::OutOfBounds { .. }), "{err}");
+}
+
+per_engine!(the_reference_07_profile_writes_results_to_a_fixed_checked_area);

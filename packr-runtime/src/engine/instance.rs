@@ -2,7 +2,7 @@
 //! over the Graph ABI, fuel and interceptors.
 
 use super::state::CallState;
-use super::{CoreValue, EngineConfig, Error, HostCallError};
+use super::{CoreValue, EngineConfig, Error, GuestProfile, HostCallError};
 use crate::abi::{self, GraphEncode, GraphValue, Value};
 use crate::host::HostFuture;
 use crate::intercept::{CallInfo, CallInterceptor, CallKind};
@@ -72,7 +72,10 @@ impl<T: Send + 'static> Instance<T> {
     ) -> Result<Self, Error> {
         let mut reserved = None;
         if backend.has_allocator() {
-            let scratch = backend.alloc(config.scratch_size as i32)?;
+            let scratch = match config.profile {
+                GuestProfile::Current => backend.alloc(config.scratch_size as i32)?,
+                GuestProfile::Reference07 { .. } => 0,
+            };
             reserved = Some((scratch, backend.alloc(8)?));
         }
         Self::assemble(backend, config, has_async, reserved)
@@ -86,9 +89,14 @@ impl<T: Send + 'static> Instance<T> {
     ) -> Result<Self, Error> {
         let mut reserved = None;
         if backend.has_allocator() {
-            let scratch = backend
-                .invoke_async(Invoke::Alloc(config.scratch_size as i32))
-                .await?;
+            let scratch = match config.profile {
+                GuestProfile::Current => {
+                    backend
+                        .invoke_async(Invoke::Alloc(config.scratch_size as i32))
+                        .await?
+                }
+                GuestProfile::Reference07 { .. } => 0,
+            };
             reserved = Some((scratch, backend.invoke_async(Invoke::Alloc(8)).await?));
         }
         Self::assemble(backend, config, has_async, reserved)
@@ -100,24 +108,45 @@ impl<T: Send + 'static> Instance<T> {
         has_async: bool,
         reserved: Option<(i32, i32)>,
     ) -> Result<Self, Error> {
+        let mem_len = backend.memory_size();
+        let fits = |p: u32, len: u32| {
+            (p as usize)
+                .checked_add(len as usize)
+                .is_some_and(|e| e <= mem_len)
+        };
         let mut slots = None;
         if let Some((scratch, s)) = reserved {
-            let scratch_len = config.scratch_size;
-            let mem_len = backend.memory_size();
-            let fits = |p: i32, len: u32| {
-                (p as u32 as usize)
-                    .checked_add(len as usize)
-                    .is_some_and(|e| e <= mem_len)
-            };
-            if !fits(scratch, scratch_len) || !fits(s, 8) {
+            if !fits(s as u32, 8) {
                 return Err(Error::OutOfBounds {
                     what: "memory returned by `__pack_alloc`",
                 });
             }
-            let state = backend.state_mut();
-            state.scratch = scratch as u32;
-            state.scratch_len = scratch_len;
             slots = Some(s as u32);
+            if config.profile == GuestProfile::Current {
+                if !fits(scratch as u32, config.scratch_size) {
+                    return Err(Error::OutOfBounds {
+                        what: "memory returned by `__pack_alloc`",
+                    });
+                }
+                let state = backend.state_mut();
+                state.scratch = scratch as u32;
+                state.scratch_len = config.scratch_size;
+            }
+        }
+        if let GuestProfile::Reference07 {
+            scratch_offset,
+            scratch_len,
+        } = config.profile
+        {
+            if !fits(scratch_offset, scratch_len) {
+                return Err(Error::OutOfBounds {
+                    what: "the reference-0.7 scratch area",
+                });
+            }
+            let state = backend.state_mut();
+            state.scratch = scratch_offset;
+            state.scratch_len = scratch_len;
+            state.allocate_large = false;
         }
         Ok(Instance {
             backend,
@@ -139,6 +168,31 @@ impl<T: Send + 'static> Instance<T> {
     /// Consumes the instance and returns its store state.
     pub fn into_data(self) -> T {
         self.backend.into_data()
+    }
+
+    /// Copies `len` bytes of guest memory starting at `at`; an error, not a
+    /// panic, when the range lies outside memory.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, Module};
+    /// use packr_runtime::host::HostBuilder;
+    /// let engine = Engine::default();
+    /// let module = Module::from_wat(&engine, r#"(module (memory (export "memory") 1) (data (i32.const 8) "hi"))"#)?;
+    /// let mut i = engine.link(&module, &HostBuilder::<()>::new())?.instantiate(())?;
+    /// assert_eq!(i.read_memory(8, 2)?, b"hi");
+    /// i.write_memory(8, b"yo")?;
+    /// assert_eq!(i.read_memory(8, 2)?, b"yo");
+    /// assert!(i.read_memory(65535, 2).is_err());
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    pub fn read_memory(&self, at: u32, len: u32) -> Result<Vec<u8>, Error> {
+        self.backend.read(at, len)
+    }
+
+    /// Writes `bytes` into guest memory at `at`; an error when the range
+    /// lies outside memory.
+    pub fn write_memory(&mut self, at: u32, bytes: &[u8]) -> Result<(), Error> {
+        self.backend.write(at, bytes)
     }
 
     /// Sets the remaining fuel (the engine must have been created with

@@ -119,6 +119,40 @@ pub enum GuestErrors {
     Trap,
 }
 
+/// Which generation of guest the host serves (ABI.md §2): how host
+/// function results reach the guest.
+///
+/// ```
+/// use packr_runtime::engine::{EngineConfig, GuestProfile};
+/// // A reference-0.7 guest that keeps 8 KiB at 16392 free for results.
+/// let config = EngineConfig {
+///     profile: GuestProfile::Reference07 { scratch_offset: 16392, scratch_len: 8192 },
+///     ..Default::default()
+/// };
+/// # let _ = config;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GuestProfile {
+    /// Current guests (reference 0.8 and later): small results go to a
+    /// scratch area reserved once through the guest's `__pack_alloc`
+    /// (status 0), larger ones are allocated with `__pack_alloc` (status 1).
+    #[default]
+    Current,
+    /// Reference 0.7 guests, which treat any non-zero status as failure:
+    /// every result is written to the fixed area
+    /// `[scratch_offset, scratch_offset + scratch_len)` with status 0. The
+    /// area is checked against guest memory when the instance is created
+    /// and on every write; a result that does not fit is the guest's fault
+    /// (status -1 or a trap, per [`GuestErrors`]), never an overflow into
+    /// whatever lies beyond.
+    Reference07 {
+        /// Start of the area in guest memory.
+        scratch_offset: u32,
+        /// Its size in bytes.
+        scratch_len: u32,
+    },
+}
+
 /// Engine settings.
 ///
 /// ```
@@ -148,6 +182,8 @@ pub struct EngineConfig {
     /// wasmtime only (epoch interruption, one ticker thread per engine);
     /// on wasmi, bound guests with [`fuel`](Self::fuel).
     pub deadline: Option<std::time::Duration>,
+    /// The guest generation served; see [`GuestProfile`].
+    pub profile: GuestProfile,
 }
 
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
@@ -159,6 +195,7 @@ impl Default for EngineConfig {
             guest_errors: GuestErrors::Status,
             scratch_size: 4096,
             deadline: None,
+            profile: GuestProfile::Current,
         }
     }
 }

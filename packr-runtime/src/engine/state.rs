@@ -23,6 +23,9 @@ pub(crate) struct CallState<T> {
     /// guest has no allocator).
     pub(crate) scratch: u32,
     pub(crate) scratch_len: u32,
+    /// False for reference-0.7 guests: results never go through
+    /// `__pack_alloc` (status 1), they must fit the scratch area.
+    pub(crate) allocate_large: bool,
     /// Reusable output buffer: typed results encode here without allocating.
     pub(crate) out: Vec<u8>,
     pub(crate) interceptor: Option<Box<dyn CallInterceptor>>,
@@ -37,6 +40,7 @@ impl<T> CallState<T> {
             data,
             scratch: 0,
             scratch_len: 0,
+            allocate_large: true,
             out: Vec::new(),
             interceptor: None,
             guest_errors,
@@ -193,6 +197,16 @@ fn place<T>(
         };
     }
     state.out = out;
+    if !state.allocate_large {
+        let room = state.scratch_len;
+        return guest_fault(
+            state,
+            f,
+            format!(
+                "a result of {len} bytes does not fit the {room}-byte scratch area of a reference-0.7 guest"
+            ),
+        );
+    }
     Step::Allocate(len)
 }
 
