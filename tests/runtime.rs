@@ -547,3 +547,46 @@ fn the_reference_07_profile_writes_results_to_a_fixed_checked_area(kind: EngineK
 }
 
 per_engine!(the_reference_07_profile_writes_results_to_a_fixed_checked_area);
+
+fn a_fixed_base_guest_gets_its_memory_and_allocator_from_the_host(kind: EngineKind) {
+    use packr::engine::GuestProfile;
+    let fixed_base = include_str!("guests/fixed-base.wat");
+    let engine = Engine::new(EngineConfig {
+        kind,
+        profile: GuestProfile::FixedBase { memory_pages: 128 },
+        ..Default::default()
+    })
+    .unwrap();
+    let module = Module::from_wat(&engine, fixed_base).unwrap();
+    let mut i = engine
+        .link(&module, &host())
+        .unwrap()
+        .instantiate(State::default())
+        .unwrap();
+    assert_eq!(i.call::<_, i32>("run", &()).unwrap(), 42);
+    assert_eq!(i.data().adds, 1);
+    // 100 kB results come from the host's bump allocator, growing memory
+    // past the 128 pages (8 MiB) a few times over.
+    for _ in 0..100 {
+        let big: Vec<u8> = i.call("big", &()).unwrap();
+        assert_eq!(big, vec![7u8; 100_000]);
+    }
+    let echoed: String = i.call("echo", "fixed base").unwrap();
+    assert_eq!(echoed, "fixed base");
+
+    // Without the profile the same guest cannot link: nobody supplies its
+    // memory and allocator imports (the engine decides which it names).
+    let plain = Engine::with_kind(kind).unwrap();
+    let module = Module::from_wat(&plain, fixed_base).unwrap();
+    let err = plain
+        .link(&module, &host())
+        .err()
+        .expect("unsupplied imports");
+    let message = err.to_string();
+    assert!(
+        message.contains("`env`.`memory`") || message.contains("`pack:alloc`"),
+        "{message}"
+    );
+}
+
+per_engine!(a_fixed_base_guest_gets_its_memory_and_allocator_from_the_host);

@@ -73,7 +73,9 @@ impl<T: Send + 'static> Instance<T> {
         let mut reserved = None;
         if backend.has_allocator() {
             let scratch = match config.profile {
-                GuestProfile::Current => backend.alloc(config.scratch_size as i32)?,
+                GuestProfile::Current | GuestProfile::FixedBase { .. } => {
+                    backend.alloc(config.scratch_size as i32)?
+                }
                 GuestProfile::Reference07 { .. } => 0,
             };
             reserved = Some((scratch, backend.alloc(8)?));
@@ -90,7 +92,7 @@ impl<T: Send + 'static> Instance<T> {
         let mut reserved = None;
         if backend.has_allocator() {
             let scratch = match config.profile {
-                GuestProfile::Current => {
+                GuestProfile::Current | GuestProfile::FixedBase { .. } => {
                     backend
                         .invoke_async(Invoke::Alloc(config.scratch_size as i32))
                         .await?
@@ -122,7 +124,7 @@ impl<T: Send + 'static> Instance<T> {
                 });
             }
             slots = Some(s as u32);
-            if config.profile == GuestProfile::Current {
+            if !matches!(config.profile, GuestProfile::Reference07 { .. }) {
                 if !fits(scratch as u32, config.scratch_size) {
                     return Err(Error::OutOfBounds {
                         what: "memory returned by `__pack_alloc`",

@@ -151,6 +151,17 @@ pub enum GuestProfile {
         /// Its size in bytes.
         scratch_len: u32,
     },
+    /// "Fixed-base" guests import their memory (`env.memory`) and their
+    /// allocator (`pack:alloc.alloc(size, align) -> ptr`,
+    /// `pack:alloc.dealloc(ptr, size, align)`) and export `__heap_base`.
+    /// The host creates the memory (at least `memory_pages` and at least
+    /// what the guest asks for) and answers both allocator calls itself with
+    /// a bump allocator starting at `__heap_base` that grows the memory as
+    /// needed; `dealloc` is a no-op.
+    FixedBase {
+        /// Minimum pages of the host-created memory (ABI.md asks for 128).
+        memory_pages: u32,
+    },
 }
 
 /// Engine settings.
@@ -291,12 +302,12 @@ impl Engine {
         let (inner, has_async) = match (&self.inner, &module.inner) {
             #[cfg(feature = "wasmtime")]
             (EngineInner::Wasmtime(e), ModuleInner::Wasmtime(m)) => {
-                let (pre, has_async) = wasmtime::link(e, m, host)?;
-                (LinkedInner::Wasmtime(pre), has_async)
+                let (linked, has_async) = wasmtime::link(e, m, host, self.config.profile)?;
+                (LinkedInner::Wasmtime(linked), has_async)
             }
             #[cfg(feature = "wasmi")]
             (EngineInner::Wasmi(e), ModuleInner::Wasmi(m)) => {
-                let (linked, has_async) = wasmi::link(e, m, host)?;
+                let (linked, has_async) = wasmi::link(e, m, host, self.config.profile)?;
                 (LinkedInner::Wasmi(linked), has_async)
             }
             #[allow(unreachable_patterns)]
@@ -391,7 +402,7 @@ impl Module {
 
 enum LinkedInner<T: 'static> {
     #[cfg(feature = "wasmtime")]
-    Wasmtime(::wasmtime::InstancePre<wasmtime::State<T>>),
+    Wasmtime(wasmtime::Linked<T>),
     #[cfg(feature = "wasmi")]
     Wasmi(wasmi::Linked<T>),
 }

@@ -26,6 +26,9 @@ pub(crate) struct CallState<T> {
     /// False for reference-0.7 guests: results never go through
     /// `__pack_alloc` (status 1), they must fit the scratch area.
     pub(crate) allocate_large: bool,
+    /// Next free byte of the host's bump allocator (fixed-base guests
+    /// only; `None` means the guest allocates for itself).
+    pub(crate) heap: Option<u32>,
     /// Reusable output buffer: typed results encode here without allocating.
     pub(crate) out: Vec<u8>,
     pub(crate) interceptor: Option<Box<dyn CallInterceptor>>,
@@ -41,6 +44,7 @@ impl<T> CallState<T> {
             scratch: 0,
             scratch_len: 0,
             allocate_large: true,
+            heap: None,
             out: Vec::new(),
             interceptor: None,
             guest_errors,
@@ -399,4 +403,26 @@ pub(crate) fn raw_call<T>(
         Step::Trap(message) => Err(message),
         _ => Err(format!("host call {}.{} failed", f.interface(), f.name())),
     }
+}
+
+/// Plans a bump allocation of `size` bytes aligned to `align` from `next`
+/// in a memory of `mem_len` bytes: the pointer, the new `next`, and how
+/// many pages the memory must grow first.
+pub(crate) fn bump_plan(
+    next: u32,
+    mem_len: usize,
+    size: u32,
+    align: u32,
+) -> Result<(u32, u32, u64), String> {
+    let align = align.max(1);
+    if !align.is_power_of_two() {
+        return Err(format!(
+            "allocation alignment {align} is not a power of two"
+        ));
+    }
+    let overflow = || format!("an allocation of {size} bytes exceeds the 4 GiB address space");
+    let ptr = next.checked_add(align - 1).ok_or_else(overflow)? & !(align - 1);
+    let end = ptr.checked_add(size).ok_or_else(overflow)?;
+    let pages = (end as usize).saturating_sub(mem_len).div_ceil(65536) as u64;
+    Ok((ptr, end, pages))
 }

@@ -2,7 +2,7 @@
 
 use super::instance::{Backend, Invoke};
 use super::state::{self, CallState, Step};
-use super::{CoreType, CoreValue, EngineConfig, Error};
+use super::{CoreType, CoreValue, EngineConfig, Error, GuestProfile};
 use crate::host::{AsyncCodecFn, HostBody, HostBuilder, HostFunction, HostFuture};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -66,6 +66,8 @@ fn error(e: wasmi::Error) -> Error {
 pub(crate) struct Linked<T: 'static> {
     linker: Linker<State<T>>,
     module: wasmi::Module,
+    /// For a fixed-base guest: the memory to create per instance.
+    memory: Option<wasmi::MemoryType>,
 }
 
 impl<T: 'static> Clone for Linked<T> {
@@ -73,7 +75,38 @@ impl<T: 'static> Clone for Linked<T> {
         Linked {
             linker: self.linker.clone(),
             module: self.module.clone(),
+            memory: self.memory,
         }
+    }
+}
+
+/// Allocates `len` bytes for a host result or an export's input: the
+/// host's bump allocator for fixed-base guests, growing memory as needed,
+/// the guest's `__pack_alloc` otherwise. `Ok(None)`: no allocator at all.
+fn allocate<T: 'static>(
+    mut ctx: impl wasmi::AsContextMut<Data = State<T>>,
+    len: u32,
+    align: u32,
+) -> Result<Option<i32>, wasmi::Error> {
+    let mut ctx = ctx.as_context_mut();
+    let (memory, heap, alloc) = {
+        let st = ctx.data();
+        (st.memory, st.call.heap, st.alloc)
+    };
+    match (memory, heap, alloc) {
+        (Some(memory), Some(next), _) => {
+            let (ptr, end, pages) = state::bump_plan(next, memory.data(&ctx).len(), len, align)
+                .map_err(wasmi::Error::new)?;
+            if pages > 0 {
+                memory
+                    .grow(&mut ctx, pages)
+                    .map_err(|e| wasmi::Error::new(format!("cannot grow memory: {e}")))?;
+            }
+            ctx.data_mut().call.heap = Some(end);
+            Ok(Some(ptr as i32))
+        }
+        (_, _, Some(alloc)) => alloc.call(&mut ctx, len as i32).map(Some),
+        _ => Ok(None),
     }
 }
 
@@ -83,11 +116,58 @@ pub(crate) fn link<T: Send + 'static>(
     engine: &wasmi::Engine,
     module: &wasmi::Module,
     host: &HostBuilder<T>,
+    profile: GuestProfile,
 ) -> Result<(Linked<T>, bool), Error> {
     let mut linker = Linker::<State<T>>::new(engine);
     let mut has_async = false;
+    let mut memory = None;
     for import in module.imports() {
         let (interface, function) = (import.module(), import.name());
+        if let GuestProfile::FixedBase { memory_pages } = profile {
+            match (interface, function, import.ty()) {
+                ("env", "memory", wasmi::ExternType::Memory(ty)) => {
+                    if ty.is_64() {
+                        return Err(Error::UnsupportedImport(
+                            "`env`.`memory` must be a 32-bit memory".into(),
+                        ));
+                    }
+                    let pages = u64::from(memory_pages).max(ty.minimum());
+                    let max = ty.maximum().map(|m| m as u32);
+                    if max.is_some_and(|m| u64::from(m) < pages) {
+                        return Err(Error::UnsupportedImport(format!(
+                            "`env`.`memory` allows at most {} pages, fewer than the {pages} the host provides",
+                            max.unwrap_or_default()
+                        )));
+                    }
+                    memory = Some(wasmi::MemoryType::new(pages as u32, max));
+                    continue;
+                }
+                ("pack:alloc", "alloc", wasmi::ExternType::Func(_)) => {
+                    linker
+                        .func_wrap(
+                            "pack:alloc",
+                            "alloc",
+                            |mut caller: Caller<'_, State<T>>, size: i32, align: i32| {
+                                allocate(&mut caller, size as u32, align as u32)?
+                                    .ok_or_else(|| wasmi::Error::new("the instance has no memory"))
+                            },
+                        )
+                        .map_err(|e| {
+                            Error::UnsupportedImport(format!("`pack:alloc`.`alloc`: {e}"))
+                        })?;
+                    continue;
+                }
+                ("pack:alloc", "dealloc", wasmi::ExternType::Func(_)) => {
+                    linker
+                        .func_wrap("pack:alloc", "dealloc", |_: i32, _: i32, _: i32| {})
+                        .map_err(|e| {
+                            Error::UnsupportedImport(format!("`pack:alloc`.`dealloc`: {e}"))
+                        })?;
+                    continue;
+                }
+                _ => {}
+            }
+        }
         let wasmi::ExternType::Func(ty) = import.ty() else {
             return Err(Error::UnsupportedImport(format!(
                 "`{interface}`.`{function}` is not a function"
@@ -122,10 +202,16 @@ pub(crate) fn link<T: Send + 'static>(
         has_async |= f.is_async();
         define(&mut linker, f.clone()).map_err(|e| Error::Engine(e.to_string()))?;
     }
+    if matches!(profile, GuestProfile::FixedBase { .. }) && memory.is_none() {
+        return Err(Error::UnsupportedImport(
+            "a fixed-base guest must import `env`.`memory`".into(),
+        ));
+    }
     Ok((
         Linked {
             linker,
             module: module.clone(),
+            memory,
         },
         has_async,
     ))
@@ -186,10 +272,10 @@ fn define<T: Send + 'static>(
                     let (mem, st) = memory.data_and_store_mut(&mut caller);
                     match state::host_call(&mut st.call, mem, &f, &*body, (a, b, c, d)) {
                         Step::Allocate(len) => {
-                            let Some(alloc) = st.alloc else {
+                            let Some(ptr) = allocate(&mut caller, len, 8)? else {
+                                let st = caller.data_mut();
                                 return finish(state::no_allocator(&mut st.call, &f));
                             };
-                            let ptr = alloc.call(&mut caller, len as i32)?;
                             let (mem, st) = memory.data_and_store_mut(&mut caller);
                             finish(state::finish_allocated(&mut st.call, mem, &f, ptr, c, d))
                         }
@@ -220,10 +306,10 @@ fn define<T: Send + 'static>(
                             let input = mem[input].to_vec();
                             match state::deliver(&mut st.call, mem, &f, &input, out, (c, d)) {
                                 Step::Allocate(len) => {
-                                    let Some(alloc) = st.alloc else {
+                                    let Some(ptr) = allocate(&mut caller, len, 8)? else {
+                                        let st = caller.data_mut();
                                         return finish(state::no_allocator(&mut st.call, &f));
                                     };
-                                    let ptr = alloc.call(&mut caller, len as i32)?;
                                     let (mem, st) = memory.data_and_store_mut(&mut caller);
                                     finish(state::finish_allocated(
                                         &mut st.call,
@@ -308,10 +394,9 @@ async fn run_pending<T: Send + 'static>(
         Err(failure) => state::async_failure(&mut st.call, &p.f, failure),
     };
     let step = match step {
-        Step::Allocate(len) => match st.alloc {
-            None => state::no_allocator(&mut st.call, &p.f),
-            Some(alloc) => {
-                let ptr = alloc.call(&mut *store, len as i32).map_err(error)?;
+        Step::Allocate(len) => match allocate(&mut *store, len, 8).map_err(error)? {
+            None => state::no_allocator(&mut store.data_mut().call, &p.f),
+            Some(ptr) => {
                 let (mem, st) = memory.data_and_store_mut(&mut *store);
                 state::finish_allocated(&mut st.call, mem, &p.f, ptr, p.out.0, p.out.1)
             }
@@ -356,11 +441,34 @@ pub(crate) fn instantiate<T: Send + 'static>(
             .set_fuel(fuel)
             .map_err(|e| Error::Engine(e.to_string()))?;
     }
-    let instance = linked
-        .linker
-        .instantiate_and_start(&mut store, &linked.module)
-        .map_err(error)?;
-    let memory = instance.get_memory(&store, "memory");
+    let (instance, memory) = match linked.memory {
+        None => {
+            let instance = linked
+                .linker
+                .instantiate_and_start(&mut store, &linked.module)
+                .map_err(error)?;
+            (instance, instance.get_memory(&store, "memory"))
+        }
+        Some(ty) => {
+            // A fixed-base guest's memory belongs to this store: define it
+            // on a copy of the linker.
+            let memory = Memory::new(&mut store, ty).map_err(|e| Error::Engine(e.to_string()))?;
+            store.data_mut().memory = Some(memory);
+            let mut linker = linked.linker.clone();
+            linker
+                .define("env", "memory", memory)
+                .map_err(|e| Error::Engine(e.to_string()))?;
+            let instance = linker
+                .instantiate_and_start(&mut store, &linked.module)
+                .map_err(error)?;
+            let base = instance
+                .get_global(&store, "__heap_base")
+                .and_then(|g| g.get(&store).i32())
+                .ok_or_else(|| Error::MissingExport("__heap_base (an i32 global)".into()))?;
+            store.data_mut().call.heap = Some(base as u32);
+            (instance, Some(memory))
+        }
+    };
     let alloc = instance
         .get_typed_func::<i32, i32>(&store, "__pack_alloc")
         .ok();
@@ -408,19 +516,19 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
 
     fn has_allocator(&self) -> bool {
         let s = self.store.data();
-        s.memory.is_some() && s.alloc.is_some()
+        s.memory.is_some() && (s.alloc.is_some() || s.call.heap.is_some())
     }
 
     fn alloc(&mut self, len: i32) -> Result<i32, Error> {
-        let alloc = self
-            .store
-            .data()
-            .alloc
-            .ok_or_else(|| Error::MissingExport("__pack_alloc".into()))?;
-        alloc.call(&mut self.store, len).map_err(error)
+        allocate(&mut self.store, len as u32, 8)
+            .map_err(error)?
+            .ok_or_else(|| Error::MissingExport("__pack_alloc".into()))
     }
 
     fn free(&mut self, ptr: i32, len: i32) -> Result<(), Error> {
+        if self.store.data().call.heap.is_some() {
+            return Ok(());
+        }
         match self.store.data().free {
             Some(free) => free.call(&mut self.store, (ptr, len)).map_err(error),
             None => Ok(()),

@@ -2,7 +2,7 @@
 
 use super::instance::{Backend, Invoke};
 use super::state::{self, CallState, Step};
-use super::{CoreType, CoreValue, EngineConfig, Error};
+use super::{CoreType, CoreValue, EngineConfig, Error, GuestProfile};
 use crate::host::HostFuture;
 use crate::host::{HostBody, HostBuilder, HostFunction};
 use std::collections::HashMap;
@@ -105,17 +105,93 @@ fn error(e: wasmtime::Error) -> Error {
     Error::Trap { message, backtrace }
 }
 
+/// A module linked on wasmtime.
+pub(crate) enum Linked<T: 'static> {
+    /// Every import resolved once: instantiation does no lookup.
+    Pre(wasmtime::InstancePre<State<T>>),
+    /// A fixed-base guest imports a memory, which belongs to one store: it
+    /// is created and defined per instance.
+    FixedBase {
+        linker: Linker<State<T>>,
+        module: wasmtime::Module,
+        memory: wasmtime::MemoryType,
+    },
+}
+
+impl<T: 'static> Clone for Linked<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Linked::Pre(pre) => Linked::Pre(pre.clone()),
+            Linked::FixedBase {
+                linker,
+                module,
+                memory,
+            } => Linked::FixedBase {
+                linker: linker.clone(),
+                module: module.clone(),
+                memory: memory.clone(),
+            },
+        }
+    }
+}
+
 /// Links every import of `module`; also says whether any of them is an
 /// async host function.
 pub(crate) fn link<T: Send + 'static>(
     engine: &wasmtime::Engine,
     module: &wasmtime::Module,
     host: &HostBuilder<T>,
-) -> Result<(wasmtime::InstancePre<State<T>>, bool), Error> {
+    profile: GuestProfile,
+) -> Result<(Linked<T>, bool), Error> {
     let mut linker = Linker::<State<T>>::new(engine);
     let mut has_async = false;
+    let mut memory = None;
     for import in module.imports() {
         let (interface, function) = (import.module(), import.name());
+        if let GuestProfile::FixedBase { memory_pages } = profile {
+            match (interface, function, import.ty()) {
+                ("env", "memory", wasmtime::ExternType::Memory(ty)) => {
+                    if ty.is_64() || ty.is_shared() {
+                        return Err(Error::UnsupportedImport(
+                            "`env`.`memory` must be a 32-bit unshared memory".into(),
+                        ));
+                    }
+                    let pages = (memory_pages as u64).max(ty.minimum());
+                    let max = ty.maximum().map(|m| m as u32);
+                    if max.is_some_and(|m| u64::from(m) < pages) {
+                        return Err(Error::UnsupportedImport(format!(
+                            "`env`.`memory` allows at most {} pages, fewer than the {pages} the host provides",
+                            max.unwrap_or_default()
+                        )));
+                    }
+                    memory = Some(wasmtime::MemoryType::new(pages as u32, max));
+                    continue;
+                }
+                ("pack:alloc", "alloc", wasmtime::ExternType::Func(_)) => {
+                    linker
+                        .func_wrap(
+                            "pack:alloc",
+                            "alloc",
+                            |mut caller: Caller<'_, State<T>>, size: i32, align: i32| {
+                                bump(&mut caller, size as u32, align as u32)
+                            },
+                        )
+                        .map_err(|e| {
+                            Error::UnsupportedImport(format!("`pack:alloc`.`alloc`: {e:#}"))
+                        })?;
+                    continue;
+                }
+                ("pack:alloc", "dealloc", wasmtime::ExternType::Func(_)) => {
+                    linker
+                        .func_wrap("pack:alloc", "dealloc", |_: i32, _: i32, _: i32| {})
+                        .map_err(|e| {
+                            Error::UnsupportedImport(format!("`pack:alloc`.`dealloc`: {e:#}"))
+                        })?;
+                    continue;
+                }
+                _ => {}
+            }
+        }
         let wasmtime::ExternType::Func(ty) = import.ty() else {
             return Err(Error::UnsupportedImport(format!(
                 "`{interface}`.`{function}` is not a function"
@@ -148,10 +224,60 @@ pub(crate) fn link<T: Send + 'static>(
         has_async |= f.is_async();
         define(&mut linker, engine, f.clone()).map_err(|e| Error::Engine(format!("{e:#}")))?;
     }
+    if let GuestProfile::FixedBase { .. } = profile {
+        let memory = memory.ok_or_else(|| {
+            Error::UnsupportedImport("a fixed-base guest must import `env`.`memory`".into())
+        })?;
+        return Ok((
+            Linked::FixedBase {
+                linker,
+                module: module.clone(),
+                memory,
+            },
+            has_async,
+        ));
+    }
     let pre = linker
         .instantiate_pre(module)
         .map_err(|e| Error::Engine(format!("{e:#}")))?;
-    Ok((pre, has_async))
+    Ok((Linked::Pre(pre), has_async))
+}
+
+/// The host's bump allocator for fixed-base guests, growing their memory
+/// as needed.
+fn bump<T: 'static>(
+    mut store: impl wasmtime::AsContextMut<Data = State<T>>,
+    size: u32,
+    align: u32,
+) -> wasmtime::Result<i32> {
+    let mut store = store.as_context_mut();
+    let (Some(memory), Some(next)) = (store.data().memory, store.data().call.heap) else {
+        return Err(wasmtime::Error::msg(
+            "pack:alloc called before the instance's heap was set up",
+        ));
+    };
+    let (ptr, end, pages) = state::bump_plan(next, memory.data_size(&store), size, align)
+        .map_err(wasmtime::Error::msg)?;
+    if pages > 0 {
+        memory.grow(&mut store, pages)?;
+    }
+    store.data_mut().call.heap = Some(end);
+    Ok(ptr as i32)
+}
+
+/// Where a large host result goes: the host's bump allocator for
+/// fixed-base guests, the guest's `__pack_alloc` otherwise.
+fn allocator<T>(st: &State<T>) -> Option<Allocator> {
+    if st.call.heap.is_some() {
+        Some(Allocator::Bump)
+    } else {
+        st.alloc.clone().map(Allocator::Guest)
+    }
+}
+
+enum Allocator {
+    Bump,
+    Guest(TypedFunc<i32, i32>),
 }
 
 fn core_type(t: wasmtime::ValType) -> Option<CoreType> {
@@ -212,10 +338,13 @@ fn define<T: Send + 'static>(
                     let (mem, st) = memory.data_and_store_mut(&mut caller);
                     match state::host_call(&mut st.call, mem, &f, &*body, (a, b, c, d)) {
                         Step::Allocate(len) => {
-                            let Some(alloc) = st.alloc.clone() else {
-                                return finish(state::no_allocator(&mut st.call, &f));
+                            let ptr = match allocator(st) {
+                                None => return finish(state::no_allocator(&mut st.call, &f)),
+                                Some(Allocator::Bump) => bump(&mut caller, len, 8)?,
+                                Some(Allocator::Guest(alloc)) => {
+                                    alloc.call(&mut caller, len as i32)?
+                                }
                             };
-                            let ptr = alloc.call(&mut caller, len as i32)?;
                             let (mem, st) = memory.data_and_store_mut(&mut caller);
                             finish(state::finish_allocated(&mut st.call, mem, &f, ptr, c, d))
                         }
@@ -257,10 +386,13 @@ fn define<T: Send + 'static>(
                         let (mem, st) = memory.data_and_store_mut(&mut caller);
                         match state::deliver(&mut st.call, mem, &f, &input, out, (c, d)) {
                             Step::Allocate(len) => {
-                                let Some(alloc) = st.alloc.clone() else {
-                                    return finish(state::no_allocator(&mut st.call, &f));
+                                let ptr = match allocator(st) {
+                                    None => return finish(state::no_allocator(&mut st.call, &f)),
+                                    Some(Allocator::Bump) => bump(&mut caller, len, 8)?,
+                                    Some(Allocator::Guest(alloc)) => {
+                                        alloc.call_async(&mut caller, len as i32).await?
+                                    }
                                 };
-                                let ptr = alloc.call_async(&mut caller, len as i32).await?;
                                 let (mem, st) = memory.data_and_store_mut(&mut caller);
                                 finish(state::finish_allocated(&mut st.call, mem, &f, ptr, c, d))
                             }
@@ -354,8 +486,16 @@ fn ready<T: Send + 'static>(
     mut store: Store<State<T>>,
     instance: wasmtime::Instance,
     engine: &EngineHandle,
-) -> Instance<T> {
-    let memory = instance.get_memory(&mut store, "memory");
+    imported: Option<Memory>,
+) -> Result<Instance<T>, Error> {
+    let memory = imported.or_else(|| instance.get_memory(&mut store, "memory"));
+    if imported.is_some() {
+        let base = instance
+            .get_global(&mut store, "__heap_base")
+            .and_then(|g| g.get(&mut store).i32())
+            .ok_or_else(|| Error::MissingExport("__heap_base (an i32 global)".into()))?;
+        store.data_mut().call.heap = Some(base as u32);
+    }
     let alloc = instance
         .get_typed_func::<i32, i32>(&mut store, "__pack_alloc")
         .ok();
@@ -366,35 +506,81 @@ fn ready<T: Send + 'static>(
     state.memory = memory;
     state.alloc = alloc;
     state.free = free;
-    Instance {
+    Ok(Instance {
         store,
         instance,
         exports: HashMap::new(),
         deadline_ticks: engine.deadline_ticks,
         _ticker: engine._ticker.clone(),
-    }
+    })
+}
+
+/// For a fixed-base guest: creates its memory in `store` and a linker
+/// that supplies it.
+fn with_memory<T: Send + 'static>(
+    store: &mut Store<State<T>>,
+    linker: &Linker<State<T>>,
+    ty: &wasmtime::MemoryType,
+) -> Result<(Linker<State<T>>, Memory), Error> {
+    let memory =
+        Memory::new(&mut *store, ty.clone()).map_err(|e| Error::Engine(format!("{e:#}")))?;
+    store.data_mut().memory = Some(memory);
+    let mut linker = linker.clone();
+    linker
+        .define(&*store, "env", "memory", memory)
+        .map_err(|e| Error::Engine(format!("{e:#}")))?;
+    Ok((linker, memory))
 }
 
 pub(crate) fn instantiate<T: Send + 'static>(
-    pre: &wasmtime::InstancePre<State<T>>,
+    linked: &Linked<T>,
     engine: &EngineHandle,
     config: &EngineConfig,
     data: T,
 ) -> Result<Instance<T>, Error> {
     let mut store = store(engine, config, data)?;
-    let instance = pre.instantiate(&mut store).map_err(error)?;
-    Ok(ready(store, instance, engine))
+    match linked {
+        Linked::Pre(pre) => {
+            let instance = pre.instantiate(&mut store).map_err(error)?;
+            ready(store, instance, engine, None)
+        }
+        Linked::FixedBase {
+            linker,
+            module,
+            memory,
+        } => {
+            let (linker, memory) = with_memory(&mut store, linker, memory)?;
+            let instance = linker.instantiate(&mut store, module).map_err(error)?;
+            ready(store, instance, engine, Some(memory))
+        }
+    }
 }
 
 pub(crate) async fn instantiate_async<T: Send + 'static>(
-    pre: &wasmtime::InstancePre<State<T>>,
+    linked: &Linked<T>,
     engine: &EngineHandle,
     config: &EngineConfig,
     data: T,
 ) -> Result<Instance<T>, Error> {
     let mut store = store(engine, config, data)?;
-    let instance = pre.instantiate_async(&mut store).await.map_err(error)?;
-    Ok(ready(store, instance, engine))
+    match linked {
+        Linked::Pre(pre) => {
+            let instance = pre.instantiate_async(&mut store).await.map_err(error)?;
+            ready(store, instance, engine, None)
+        }
+        Linked::FixedBase {
+            linker,
+            module,
+            memory,
+        } => {
+            let (linker, memory) = with_memory(&mut store, linker, memory)?;
+            let instance = linker
+                .instantiate_async(&mut store, module)
+                .await
+                .map_err(error)?;
+            ready(store, instance, engine, Some(memory))
+        }
+    }
 }
 
 impl<T: Send + 'static> Instance<T> {
@@ -434,10 +620,13 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
 
     fn has_allocator(&self) -> bool {
         let s = self.store.data();
-        s.memory.is_some() && s.alloc.is_some()
+        s.memory.is_some() && (s.alloc.is_some() || s.call.heap.is_some())
     }
 
     fn alloc(&mut self, len: i32) -> Result<i32, Error> {
+        if self.store.data().call.heap.is_some() {
+            return bump(&mut self.store, len as u32, 8).map_err(error);
+        }
         let alloc = self
             .store
             .data()
@@ -449,6 +638,9 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
     }
 
     fn free(&mut self, ptr: i32, len: i32) -> Result<(), Error> {
+        if self.store.data().call.heap.is_some() {
+            return Ok(());
+        }
         match self.store.data().free.clone() {
             Some(free) => {
                 self.arm();
@@ -502,6 +694,10 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
         Box::pin(async move {
             self.arm();
             match call {
+                Invoke::Alloc(len) if self.store.data().call.heap.is_some() => {
+                    bump(&mut self.store, len as u32, 8).map_err(error)
+                }
+                Invoke::Free(..) if self.store.data().call.heap.is_some() => Ok(0),
                 Invoke::Alloc(len) => {
                     let alloc = self
                         .store
