@@ -12,3 +12,4 @@ pub mod engine;
 pub mod host;
 pub mod intercept;
 pub mod record;
+pub mod wit;
