@@ -23,6 +23,7 @@ pub use packr_runtime::abi::{GraphValue, Value};
 pub use packr_runtime::host;
 pub use packr_runtime::intercept;
 pub use packr_runtime::record;
+pub use packr_runtime::wit;
 
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub use packr_runtime::engine;
