@@ -23,6 +23,7 @@
 mod error;
 mod instance;
 mod state;
+mod validate;
 #[cfg(feature = "wasmi")]
 mod wasmi;
 #[cfg(feature = "wasmtime")]
@@ -31,6 +32,7 @@ mod wasmtime;
 pub use crate::host::{CoreType, CoreValue};
 pub use error::{Error, HostCallError};
 pub use instance::Instance;
+pub use validate::{Problem, ValidationError, validate};
 
 use crate::host::{HostBuilder, HostFunction};
 use std::fmt;
@@ -398,6 +400,92 @@ impl Module {
         let bytes = wat::parse_str(text).map_err(|e| Error::Compile(e.to_string()))?;
         Module::new(engine, &bytes)
     }
+
+    /// What the module imports and exports, the same on every engine.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, ExternKind, Module};
+    /// let engine = Engine::default();
+    /// let module = Module::from_wat(&engine, r#"(module
+    ///     (import "example:host/log" "log" (func (param i32 i32 i32 i32) (result i32)))
+    ///     (memory (export "memory") 1))"#)?;
+    /// let (imports, exports) = module.describe();
+    /// assert_eq!((imports[0].module.as_str(), imports[0].name.as_str()), ("example:host/log", "log"));
+    /// assert_eq!(exports[0].kind, ExternKind::Memory);
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    pub fn describe(&self) -> (Vec<ModuleImport>, Vec<ModuleExport>) {
+        match &self.inner {
+            #[cfg(feature = "wasmtime")]
+            ModuleInner::Wasmtime(m) => wasmtime::describe(m),
+            #[cfg(feature = "wasmi")]
+            ModuleInner::Wasmi(m) => wasmi::describe(m),
+        }
+    }
+}
+
+/// A core-wasm function signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// Parameter types.
+    pub params: Vec<CoreType>,
+    /// Result types.
+    pub results: Vec<CoreType>,
+}
+
+impl Signature {
+    /// The Graph ABI's `(in_ptr, in_len, out_ptr_ptr, out_len_ptr) -> status`.
+    pub fn abi() -> Self {
+        Signature {
+            params: vec![CoreType::I32; 4],
+            results: vec![CoreType::I32],
+        }
+    }
+}
+
+impl fmt::Display for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |ts: &[CoreType]| {
+            ts.iter()
+                .map(|t| format!("{t:?}").to_lowercase())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        write!(f, "({}) -> ({})", list(&self.params), list(&self.results))
+    }
+}
+
+/// What kind of thing a module imports or exports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExternKind {
+    /// A function of numeric types.
+    Func(Signature),
+    /// A linear memory.
+    Memory,
+    /// A global.
+    Global,
+    /// A table, a tag, or a function over reference or vector types.
+    Other,
+}
+
+/// One import of a module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleImport {
+    /// The import module (for Graph ABI functions, the interface path).
+    pub module: String,
+    /// The field (the function name).
+    pub name: String,
+    /// What is imported.
+    pub kind: ExternKind,
+}
+
+/// One export of a module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleExport {
+    /// The export name.
+    pub name: String,
+    /// What is exported.
+    pub kind: ExternKind,
 }
 
 enum LinkedInner<T: 'static> {

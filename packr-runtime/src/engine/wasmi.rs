@@ -2,7 +2,10 @@
 
 use super::instance::{Backend, Invoke};
 use super::state::{self, CallState, Step};
-use super::{CoreType, CoreValue, EngineConfig, Error, GuestProfile};
+use super::{
+    CoreType, CoreValue, EngineConfig, Error, ExternKind, GuestProfile, ModuleExport, ModuleImport,
+    Signature,
+};
 use crate::host::{AsyncCodecFn, HostBody, HostBuilder, HostFunction, HostFuture};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -634,4 +637,38 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
             .get_fuel()
             .map_err(|e| Error::Engine(e.to_string()))
     }
+}
+
+/// The module's imports and exports, engine-neutral.
+pub(crate) fn describe(module: &wasmi::Module) -> (Vec<ModuleImport>, Vec<ModuleExport>) {
+    let kind = |ty: &wasmi::ExternType| match ty {
+        wasmi::ExternType::Func(f) => {
+            let params: Option<Vec<CoreType>> = f.params().iter().map(|&t| core_type(t)).collect();
+            let results: Option<Vec<CoreType>> =
+                f.results().iter().map(|&t| core_type(t)).collect();
+            match (params, results) {
+                (Some(params), Some(results)) => ExternKind::Func(Signature { params, results }),
+                _ => ExternKind::Other,
+            }
+        }
+        wasmi::ExternType::Memory(_) => ExternKind::Memory,
+        wasmi::ExternType::Global(_) => ExternKind::Global,
+        _ => ExternKind::Other,
+    };
+    let imports = module
+        .imports()
+        .map(|i| ModuleImport {
+            module: i.module().to_string(),
+            name: i.name().to_string(),
+            kind: kind(i.ty()),
+        })
+        .collect();
+    let exports = module
+        .exports()
+        .map(|e| ModuleExport {
+            name: e.name().to_string(),
+            kind: kind(e.ty()),
+        })
+        .collect();
+    (imports, exports)
 }

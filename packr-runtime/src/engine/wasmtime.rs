@@ -2,7 +2,10 @@
 
 use super::instance::{Backend, Invoke};
 use super::state::{self, CallState, Step};
-use super::{CoreType, CoreValue, EngineConfig, Error, GuestProfile};
+use super::{
+    CoreType, CoreValue, EngineConfig, Error, ExternKind, GuestProfile, ModuleExport, ModuleImport,
+    Signature,
+};
 use crate::host::HostFuture;
 use crate::host::{HostBody, HostBuilder, HostFunction};
 use std::collections::HashMap;
@@ -751,4 +754,37 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
             .get_fuel()
             .map_err(|e| Error::Engine(format!("{e:#}")))
     }
+}
+
+/// The module's imports and exports, engine-neutral.
+pub(crate) fn describe(module: &wasmtime::Module) -> (Vec<ModuleImport>, Vec<ModuleExport>) {
+    let kind = |ty: wasmtime::ExternType| match ty {
+        wasmtime::ExternType::Func(f) => {
+            let params: Option<Vec<CoreType>> = f.params().map(core_type).collect();
+            let results: Option<Vec<CoreType>> = f.results().map(core_type).collect();
+            match (params, results) {
+                (Some(params), Some(results)) => ExternKind::Func(Signature { params, results }),
+                _ => ExternKind::Other,
+            }
+        }
+        wasmtime::ExternType::Memory(_) => ExternKind::Memory,
+        wasmtime::ExternType::Global(_) => ExternKind::Global,
+        _ => ExternKind::Other,
+    };
+    let imports = module
+        .imports()
+        .map(|i| ModuleImport {
+            module: i.module().to_string(),
+            name: i.name().to_string(),
+            kind: kind(i.ty()),
+        })
+        .collect();
+    let exports = module
+        .exports()
+        .map(|e| ModuleExport {
+            name: e.name().to_string(),
+            kind: kind(e.ty()),
+        })
+        .collect();
+    (imports, exports)
 }

@@ -207,3 +207,86 @@ pub enum WorldItem {
     /// A bare function (exported under its own name, ABI.md §2).
     Function(Function),
 }
+
+impl std::fmt::Display for Type {
+    /// WIT syntax; named types by their bare name.
+    ///
+    /// ```
+    /// use packr_runtime::wit::Type;
+    /// let t = Type::Result { ok: None, err: Some(Box::new(Type::List(Box::new(Type::U8)))) };
+    /// assert_eq!(t.to_string(), "result<_, list<u8>>");
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let simple = match self {
+            Type::Bool => "bool",
+            Type::U8 => "u8",
+            Type::U16 => "u16",
+            Type::U32 => "u32",
+            Type::U64 => "u64",
+            Type::S8 => "s8",
+            Type::S16 => "s16",
+            Type::S32 => "s32",
+            Type::S64 => "s64",
+            Type::F32 => "f32",
+            Type::F64 => "f64",
+            Type::Char => "char",
+            Type::String => "string",
+            Type::Value => "value",
+            Type::List(t) => return write!(f, "list<{t}>"),
+            Type::Option(t) => return write!(f, "option<{t}>"),
+            Type::Result {
+                ok: None,
+                err: None,
+            } => "result",
+            Type::Result {
+                ok: Some(o),
+                err: None,
+            } => return write!(f, "result<{o}>"),
+            Type::Result {
+                ok: None,
+                err: Some(e),
+            } => return write!(f, "result<_, {e}>"),
+            Type::Result {
+                ok: Some(o),
+                err: Some(e),
+            } => return write!(f, "result<{o}, {e}>"),
+            Type::Tuple(items) => {
+                f.write_str("tuple<")?;
+                for (i, t) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{t}")?;
+                }
+                return f.write_str(">");
+            }
+            Type::Named(r) => &r.name,
+        };
+        f.write_str(simple)
+    }
+}
+
+impl std::fmt::Display for Function {
+    /// The declaration as written in WIT.
+    ///
+    /// ```
+    /// let pkg = packr_runtime::wit::Package::parse("a.wit+", "package a:b; interface i { f: func(x: u8, y: list<string>) -> bool; }")?;
+    /// let f = pkg.interface("i").unwrap().function("f").unwrap();
+    /// assert_eq!(f.to_string(), "f: func(x: u8, y: list<string>) -> bool");
+    /// # Ok::<(), packr_runtime::wit::WitError>(())
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: func(", self.name)?;
+        for (i, (name, ty)) in self.params.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{name}: {ty}")?;
+        }
+        f.write_str(")")?;
+        if let Some(r) = &self.result {
+            write!(f, " -> {r}")?;
+        }
+        Ok(())
+    }
+}

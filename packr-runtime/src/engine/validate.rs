@@ -1,0 +1,276 @@
+//! Checking a guest against a WIT+ world before instantiating it: every
+//! import is declared and served, every required export exists, all with
+//! the Graph ABI's signature. Every problem is reported, not just the
+//! first.
+
+use super::{ExternKind, Module, Signature};
+use crate::host::{HostBody, HostBuilder};
+use crate::wit::{Function, Package, World, WorldItem};
+use std::fmt;
+
+/// One way a guest does not fit a world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The guest imports from an interface the world does not import, and
+    /// the host registered nothing under that name either.
+    ImportNotInWorld {
+        /// The import module.
+        module: String,
+        /// The import field.
+        name: String,
+    },
+    /// The guest imports a function its interface does not declare.
+    UnknownFunction {
+        /// The interface.
+        interface: String,
+        /// The function the guest asked for.
+        name: String,
+        /// What the interface declares.
+        declared: Vec<String>,
+    },
+    /// The world declares the function but the host registered no
+    /// implementation.
+    NotRegistered {
+        /// The interface.
+        interface: String,
+        /// The expected declaration.
+        expected: String,
+    },
+    /// An import or export has another core signature than the Graph ABI's.
+    WrongSignature {
+        /// The import (`iface`.`name`) or export name.
+        item: String,
+        /// The signature found in the guest.
+        found: String,
+        /// The expected declaration.
+        expected: String,
+    },
+    /// The world requires an export the guest lacks.
+    MissingExport {
+        /// The core export name.
+        export: String,
+        /// The expected declaration.
+        expected: String,
+    },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::ImportNotInWorld { module, name } => write!(
+                f,
+                "imports `{name}` from `{module}`, which the world does not import and the host does not provide"
+            ),
+            Problem::UnknownFunction {
+                interface,
+                name,
+                declared,
+            } => write!(
+                f,
+                "imports `{name}` from `{interface}`, which declares no such function (it declares: {})",
+                declared.join(", ")
+            ),
+            Problem::NotRegistered {
+                interface,
+                expected,
+            } => write!(
+                f,
+                "imports `{interface}` `{expected}`, but the host registered no implementation"
+            ),
+            Problem::WrongSignature {
+                item,
+                found,
+                expected,
+            } => write!(
+                f,
+                "`{item}` has core signature {found}, expected the Graph ABI's (i32, i32, i32, i32) -> (i32) for `{expected}`"
+            ),
+            Problem::MissingExport { export, expected } => {
+                write!(f, "does not export `{export}` (expected `{expected}`)")
+            }
+        }
+    }
+}
+
+/// A guest that does not fit a world, with every problem found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// The world checked against.
+    pub world: String,
+    /// Everything that is wrong.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the guest does not fit world `{}`:", self.world)?;
+        for p in &self.problems {
+            write!(f, "\n  - the guest {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Checks `module` against `world` of `package` and the functions `host`
+/// registered, before anything is instantiated.
+///
+/// ```
+/// use packr_runtime::engine::{validate, Engine, Module};
+/// use packr_runtime::host::HostBuilder;
+/// use packr_runtime::wit::Package;
+/// let pkg = Package::parse("w.wit+", "package a:b;
+///     interface log { log: func(msg: string); }
+///     world w { import log; export run: func() -> s32; }")?;
+/// let engine = Engine::default();
+/// let guest = Module::from_wat(&engine, r#"(module
+///     (import "a:b/log" "log" (func (param i32 i32 i32 i32) (result i32)))
+///     (import "a:b/log" "warn" (func (param i32 i32 i32 i32) (result i32)))
+///     (memory (export "memory") 1))"#)?;
+/// let mut host = HostBuilder::<()>::new();
+/// host.interface("a:b/log").func("log", |_, _msg: String| ())?;
+/// let err = validate(&guest, &pkg, pkg.world(None)?, &host).unwrap_err();
+/// // `warn` is not declared, `run` and `__pack_alloc` are missing.
+/// assert_eq!(err.problems.len(), 3, "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn validate<T>(
+    module: &Module,
+    package: &Package,
+    world: &World,
+    host: &HostBuilder<T>,
+) -> Result<(), ValidationError> {
+    let (imports, exports) = module.describe();
+    let mut problems = Vec::new();
+    let abi = Signature::abi();
+    let imported: Vec<&str> = world
+        .imports
+        .iter()
+        .filter_map(|i| match i {
+            WorldItem::Interface(q) => Some(q.as_str()),
+            WorldItem::Function(_) => None,
+        })
+        .collect();
+
+    for import in &imports {
+        let registered = host.get(&import.module, &import.name);
+        let in_world = imported.contains(&import.module.as_str());
+        if !in_world {
+            // Fixed-base memory and allocator, raw host functions: the host
+            // vouches for what it registered.
+            if registered.is_none() && !is_runtime_import(&import.module, &import.name) {
+                problems.push(Problem::ImportNotInWorld {
+                    module: import.module.clone(),
+                    name: import.name.clone(),
+                });
+            }
+            continue;
+        }
+        let Some(iface) = package.interface(&import.module) else {
+            continue;
+        };
+        let Some(decl) = iface.function(&import.name) else {
+            problems.push(Problem::UnknownFunction {
+                interface: import.module.clone(),
+                name: import.name.clone(),
+                declared: iface
+                    .functions
+                    .iter()
+                    .map(|f| format!("`{}`", f.name))
+                    .collect(),
+            });
+            continue;
+        };
+        match registered {
+            None => problems.push(Problem::NotRegistered {
+                interface: import.module.clone(),
+                expected: decl.to_string(),
+            }),
+            Some(f) if matches!(f.body(), HostBody::Raw { .. }) => {}
+            Some(_) => check_signature(
+                &mut problems,
+                &format!("{}.{}", import.module, import.name),
+                &import.kind,
+                &abi,
+                decl,
+            ),
+        }
+    }
+
+    let mut required: Vec<(String, &Function)> = Vec::new();
+    for item in &world.exports {
+        match item {
+            WorldItem::Interface(q) => {
+                if let Some(iface) = package.interface(q) {
+                    required.extend(
+                        iface
+                            .functions
+                            .iter()
+                            .map(|f| (format!("{q}.{}", f.name), f)),
+                    );
+                }
+            }
+            WorldItem::Function(f) => required.push((f.name.clone(), f)),
+        }
+    }
+    for (name, decl) in &required {
+        match exports.iter().find(|e| &e.name == name) {
+            None => problems.push(Problem::MissingExport {
+                export: name.clone(),
+                expected: decl.to_string(),
+            }),
+            Some(e) => check_signature(&mut problems, name, &e.kind, &abi, decl),
+        }
+    }
+    if !required.is_empty() {
+        for (name, what) in [
+            ("memory", "the guest's linear memory"),
+            ("__pack_alloc", "__pack_alloc: func(size: s32) -> s32"),
+        ] {
+            let has = exports.iter().any(|e| e.name == name)
+                || (name == "memory" && imports.iter().any(|i| i.kind == ExternKind::Memory))
+                || (name == "__pack_alloc" && imports.iter().any(|i| i.module == "pack:alloc"));
+            if !has {
+                problems.push(Problem::MissingExport {
+                    export: name.into(),
+                    expected: what.into(),
+                });
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationError {
+            world: world.name.clone(),
+            problems,
+        })
+    }
+}
+
+fn is_runtime_import(module: &str, name: &str) -> bool {
+    matches!((module, name), ("env", "memory") | ("pack:alloc", _))
+}
+
+fn check_signature(
+    problems: &mut Vec<Problem>,
+    item: &str,
+    kind: &ExternKind,
+    abi: &Signature,
+    decl: &Function,
+) {
+    let found = match kind {
+        ExternKind::Func(sig) if sig == abi => return,
+        ExternKind::Func(sig) => sig.to_string(),
+        ExternKind::Memory => "a memory".into(),
+        ExternKind::Global => "a global".into(),
+        ExternKind::Other => "an unsupported item".into(),
+    };
+    problems.push(Problem::WrongSignature {
+        item: item.to_string(),
+        found,
+        expected: decl.to_string(),
+    });
+}
