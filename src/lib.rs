@@ -21,9 +21,15 @@
 pub use packr_runtime::abi;
 pub use packr_runtime::abi::{GraphValue, Value};
 pub use packr_runtime::host;
+pub use packr_runtime::host::{Ctx, Trap};
 pub use packr_runtime::intercept;
+pub use packr_runtime::interface;
+pub use packr_runtime::interface::HostInterface;
 pub use packr_runtime::record;
 pub use packr_runtime::wit;
+
+/// See [`packr_macros::host_interface`].
+pub use packr_macros::host_interface;
 
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub use packr_runtime::engine;

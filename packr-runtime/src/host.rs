@@ -359,6 +359,17 @@ pub struct InterfaceBuilder<'b, T> {
 }
 
 impl<T> InterfaceBuilder<'_, T> {
+    /// The interface path being registered.
+    pub fn name(&self) -> &str {
+        &self.interface
+    }
+
+    /// The limits typed functions of this builder decode under (codec-level
+    /// functions that decode by hand should use them too).
+    pub fn limits(&self) -> Limits {
+        self.builder.limits
+    }
+
     /// Registers a codec-level function: it gets the CGRF input borrowed
     /// from guest memory and appends its CGRF output to `out`. Typed
     /// registrations are built on this; generated code uses it for
@@ -574,9 +585,11 @@ impl<T> InterfaceBuilder<'_, T> {
     }
 }
 
-/// Encodes a host function's result into the reusable output buffer.
+/// Encodes a host function's result into the reusable output buffer
+/// (used by generated code for functions registered with `func_codec`).
+#[doc(hidden)]
 #[inline]
-fn encode_result<R: GraphValue>(result: &R, out: &mut Vec<u8>) -> Result<(), HostError> {
+pub fn encode_result<R: GraphValue>(result: &R, out: &mut Vec<u8>) -> Result<(), HostError> {
     let mut enc = Encoder::with_buffer(std::mem::take(out));
     let root = result.encode_node(&mut enc).map_err(HostError::BadOutput)?;
     *out = enc.finish(root);

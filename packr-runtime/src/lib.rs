@@ -11,5 +11,6 @@ pub mod abi;
 pub mod engine;
 pub mod host;
 pub mod intercept;
+pub mod interface;
 pub mod record;
 pub mod wit;

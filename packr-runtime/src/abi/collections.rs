@@ -54,6 +54,14 @@ fn decode_pairs<K: GraphValue, V: GraphValue>(
 }
 
 impl<K: GraphValue + Ord, V: GraphValue> GraphValue for BTreeMap<K, V> {
+    fn wit_type(out: &mut String) {
+        out.push_str(&format!(
+            "list<tuple<{}, {}>>",
+            super::wit_type_of::<K>(),
+            super::wit_type_of::<V>()
+        ));
+    }
+
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::List as u8);
         write_pair_type::<K, V>(sample.and_then(|m| m.iter().next()), out);
@@ -77,6 +85,10 @@ where
     V: GraphValue,
     S: BuildHasher + Default,
 {
+    fn wit_type(out: &mut String) {
+        out.push_str(&Self::wit());
+    }
+
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::List as u8);
         write_pair_type::<K, V>(sample.and_then(|m| m.iter().next()), out);
@@ -94,6 +106,10 @@ where
 }
 
 impl<T: GraphValue + Ord> GraphValue for BTreeSet<T> {
+    fn wit_type(out: &mut String) {
+        out.push_str(&format!("list<{}>", super::wit_type_of::<T>()));
+    }
+
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::List as u8);
         T::write_type(sample.and_then(|s| s.iter().next()), out);
@@ -111,6 +127,10 @@ where
     T: GraphValue + Eq + Hash,
     S: BuildHasher + Default,
 {
+    fn wit_type(out: &mut String) {
+        out.push_str(&Self::wit());
+    }
+
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::List as u8);
         T::write_type(sample.and_then(|s| s.iter().next()), out);
@@ -124,5 +144,28 @@ where
             HashSet::with_capacity_and_hasher(bounded_capacity::<T>(items.len()), S::default());
         set.extend(items);
         Ok(set)
+    }
+}
+
+/// WIT text of the hashed collections (maps as `list<tuple<K, V>>`).
+trait HashedWit {
+    fn wit() -> String;
+}
+
+impl<K: GraphValue + Eq + Hash, V: GraphValue, S: BuildHasher + Default> HashedWit
+    for HashMap<K, V, S>
+{
+    fn wit() -> String {
+        format!(
+            "list<tuple<{}, {}>>",
+            super::wit_type_of::<K>(),
+            super::wit_type_of::<V>()
+        )
+    }
+}
+
+impl<T: GraphValue + Eq + Hash, S: BuildHasher + Default> HashedWit for HashSet<T, S> {
+    fn wit() -> String {
+        format!("list<{}>", super::wit_type_of::<T>())
     }
 }

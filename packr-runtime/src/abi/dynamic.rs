@@ -60,6 +60,23 @@ pub fn write_value_type(ty: &ValueType, out: &mut Vec<u8>) {
     }
 }
 
+/// Reads a whole type descriptor (as [`GraphValue::write_type`] writes
+/// it) into a [`ValueType`].
+///
+/// ```
+/// use packr_runtime::abi::{read_type_descriptor, GraphValue, ValueType};
+/// let mut out = Vec::new();
+/// <Vec<String>>::write_type(None, &mut out);
+/// assert_eq!(read_type_descriptor(&out)?, ValueType::List(Box::new(ValueType::String)));
+/// # Ok::<(), packr_runtime::abi::AbiError>(())
+/// ```
+pub fn read_type_descriptor(bytes: &[u8]) -> Result<ValueType, AbiError> {
+    let mut r = Reader::new(0, bytes);
+    let ty = read_value_type(&mut r, super::Limits::DEFAULT.max_depth)?;
+    r.finish()?;
+    Ok(ty)
+}
+
 /// Reads a type descriptor; `depth` bounds its nesting.
 pub(crate) fn read_value_type(r: &mut Reader<'_>, depth: u32) -> Result<ValueType, AbiError> {
     let node = r.node();
@@ -233,6 +250,10 @@ fn primitive_type(kind: Kind) -> ValueType {
 }
 
 impl GraphValue for Value {
+    fn wit_type(out: &mut String) {
+        out.push_str("value");
+    }
+
     /// A dynamic value has no static type: the descriptor is the sample's
     /// own type, and the unit type when there is no sample.
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>) {

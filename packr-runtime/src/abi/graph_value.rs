@@ -35,6 +35,20 @@ pub trait GraphValue: Sized {
     /// Reads a value of this type from node `index`.
     fn decode_node(dec: &mut Decoder<'_>, index: u32) -> Result<Self, AbiError>;
 
+    /// Appends this type in WIT syntax (`option<list<u8>>`, `value`, a
+    /// record's type name). The default reads the type descriptor; types
+    /// whose descriptor cannot say it (the dynamic `value`, and containers
+    /// of it) override it.
+    #[doc(hidden)]
+    fn wit_type(out: &mut String) {
+        let mut bytes = Vec::new();
+        Self::write_type(None, &mut bytes);
+        match super::read_type_descriptor(&bytes) {
+            Ok(t) => out.push_str(&t.to_string()),
+            Err(_) => out.push('?'),
+        }
+    }
+
     /// The array element kind when this type is a fixed-width primitive:
     /// lists of such types travel as one packed array node.
     #[doc(hidden)]
@@ -340,6 +354,12 @@ impl GraphValue for String {
 }
 
 impl<T: GraphValue> GraphValue for Vec<T> {
+    fn wit_type(out: &mut String) {
+        out.push_str("list<");
+        T::wit_type(out);
+        out.push('>');
+    }
+
     #[inline]
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::List as u8);
@@ -356,6 +376,12 @@ impl<T: GraphValue> GraphValue for Vec<T> {
 }
 
 impl<T: GraphValue, const N: usize> GraphValue for [T; N] {
+    fn wit_type(out: &mut String) {
+        out.push_str("list<");
+        T::wit_type(out);
+        out.push('>');
+    }
+
     #[inline]
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::List as u8);
@@ -375,6 +401,10 @@ impl<T: GraphValue, const N: usize> GraphValue for [T; N] {
 }
 
 impl<T: GraphValue> GraphValue for Box<T> {
+    fn wit_type(out: &mut String) {
+        T::wit_type(out);
+    }
+
     #[inline]
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>) {
         T::write_type(sample.map(|b| &**b), out);
@@ -390,6 +420,12 @@ impl<T: GraphValue> GraphValue for Box<T> {
 }
 
 impl<T: GraphValue> GraphValue for Option<T> {
+    fn wit_type(out: &mut String) {
+        out.push_str("option<");
+        T::wit_type(out);
+        out.push('>');
+    }
+
     #[inline]
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::Option as u8);
@@ -424,6 +460,17 @@ impl<T: GraphValue> GraphValue for Option<T> {
 }
 
 impl<T: GraphValue, E: GraphValue> GraphValue for Result<T, E> {
+    fn wit_type(out: &mut String) {
+        let (ok, err) = (wit_type_of::<T>(), wit_type_of::<E>());
+        let unit = |t: &str| t == "tuple<>";
+        match (unit(&ok), unit(&err)) {
+            (true, true) => out.push_str("result"),
+            (false, true) => out.push_str(&format!("result<{ok}>")),
+            (true, false) => out.push_str(&format!("result<_, {err}>")),
+            (false, false) => out.push_str(&format!("result<{ok}, {err}>")),
+        }
+    }
+
     #[inline]
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::Result as u8);
@@ -476,6 +523,10 @@ impl GraphValue for () {
 macro_rules! tuples {
     ($( $n:literal => ($($name:ident $idx:tt),+); )*) => {$(
         impl<$($name: GraphValue),+> GraphValue for ($($name,)+) {
+            fn wit_type(out: &mut String) {
+                let items: Vec<String> = vec![$( wit_type_of::<$name>() ),+];
+                out.push_str(&format!("tuple<{}>", items.join(", ")));
+            }
             #[inline]
             fn write_type(sample: Option<&Self>, out: &mut Vec<u8>) {
                 out.push(Kind::Tuple as u8);
@@ -511,4 +562,18 @@ tuples! {
     10 => (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
     11 => (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
     12 => (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+}
+
+/// `T` in WIT syntax.
+///
+/// ```
+/// use packr_runtime::abi::{wit_type_of, Value};
+/// assert_eq!(wit_type_of::<Option<Vec<u8>>>(), "option<list<u8>>");
+/// assert_eq!(wit_type_of::<Option<Value>>(), "option<value>");
+/// assert_eq!(wit_type_of::<Result<(), String>>(), "result<_, string>");
+/// ```
+pub fn wit_type_of<T: GraphValue>() -> String {
+    let mut s = String::new();
+    T::wit_type(&mut s);
+    s
 }

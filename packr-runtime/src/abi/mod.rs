@@ -32,11 +32,11 @@ mod limits;
 mod value;
 
 pub use decoder::{Children, Decoder, Reader, RecordReader, VariantNode};
-pub use dynamic::write_value_type;
+pub use dynamic::{read_type_descriptor, write_value_type};
 pub use encoder::{Encoder, NodeMark};
 pub use error::{AbiError, AbiErrorKind};
 pub use graph_value::{
-    GraphEncode, GraphValue, bounded_capacity, decode_vec, encode_iter, encode_slice,
+    GraphEncode, GraphValue, bounded_capacity, decode_vec, encode_iter, encode_slice, wit_type_of,
 };
 pub use kind::Kind;
 pub use limits::Limits;

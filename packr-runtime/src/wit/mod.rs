@@ -48,6 +48,18 @@ pub use model::{
 };
 
 use error::Source;
+
+/// True for a valid WIT identifier: kebab-case words, each starting with a
+/// letter, each all lowercase or all uppercase.
+///
+/// ```
+/// use packr_runtime::wit::is_identifier;
+/// assert!(is_identifier("get-chain") && is_identifier("HTTP-get"));
+/// assert!(!is_identifier("get_chain") && !is_identifier("2x") && !is_identifier("a--b"));
+/// ```
+pub fn is_identifier(word: &str) -> bool {
+    parser::valid_identifier(word)
+}
 use std::path::Path;
 use std::sync::Arc;
 

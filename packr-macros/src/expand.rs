@@ -1,0 +1,266 @@
+//! Writes the `HostInterface` impl: one registration per method, each in
+//! its own function whose where-clause asserts the method's types are
+//! `GraphValue` (spanned on the user's type, so a missing impl is one
+//! error there and not a wall of bound failures inside generated code).
+
+use crate::args;
+use crate::method::{self, Borrow, Method, Ret};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{ImplItem, ItemImpl, Type};
+
+pub(crate) fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors: Vec<syn::Error> = Vec::new();
+    let args = args::parse(attr).map_err(|e| errors.push(e)).ok();
+    let mut imp: ItemImpl = match syn::parse2(item) {
+        Ok(imp) => imp,
+        Err(e) => {
+            let e = syn::Error::new(
+                e.span(),
+                "#[host_interface] goes on an impl block: `impl Handler { ... }` or `impl Trait for Handler { ... }`",
+            );
+            return e.to_compile_error();
+        }
+    };
+    if !imp.generics.params.is_empty() {
+        errors.push(syn::Error::new(
+            imp.generics.span(),
+            "#[host_interface] impls cannot be generic: implement it for one concrete handler type",
+        ));
+    }
+    let mut methods = Vec::new();
+    for item in &mut imp.items {
+        if let ImplItem::Fn(f) = item
+            && let Some(m) = method::analyze(f, &mut errors)
+        {
+            methods.push(m);
+        }
+    }
+    for (i, m) in methods.iter().enumerate() {
+        if let Some(first) = methods[..i].iter().find(|o| o.wit == m.wit) {
+            errors.push(syn::Error::new(
+                m.wit_span,
+                format!(
+                    "two methods map to the WIT name `{}` (`{}` and `{}`): rename one with `#[host(name = \"...\")]`",
+                    m.wit, first.ident, m.ident
+                ),
+            ));
+        }
+    }
+    let mut store: Option<&Type> = None;
+    for m in &methods {
+        if let Some(s) = &m.context {
+            match store {
+                None => store = Some(s),
+                Some(first) if quote!(#first).to_string() != quote!(#s).to_string() => {
+                    errors.push(syn::Error::new(
+                        s.span(),
+                        "every context parameter of one impl must name the same store type",
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let (Some(args), true) = (args, errors.is_empty()) else {
+        let errors = errors.iter().map(syn::Error::to_compile_error);
+        // The impl itself, unchanged (minus `#[host]`): the user's code still
+        // type-checks and only the reported mistakes show.
+        return quote!(#imp #(#errors)*);
+    };
+    let generated = expand(&args, &imp, &methods, store);
+    quote!(#imp #generated)
+}
+
+fn expand(
+    args: &args::Args,
+    imp: &ItemImpl,
+    methods: &[Method],
+    store: Option<&Type>,
+) -> TokenStream {
+    let k = &args.krate;
+    let interface = &args.interface;
+    let self_ty = &imp.self_ty;
+    let path_of = |m: &Method| {
+        let ident = &m.ident;
+        match &imp.trait_ {
+            Some((_, tr, _)) => quote!(<#self_ty as #tr>::#ident),
+            None => quote!(<#self_ty>::#ident),
+        }
+    };
+    let (impl_generics, store_ty, reg_generics) = match store {
+        Some(s) => (quote!(), quote!(#s), quote!()),
+        None => (
+            quote!(<__PackrStore: ::core::marker::Send + 'static>),
+            quote!(__PackrStore),
+            quote!(<__PackrStore: ::core::marker::Send + 'static>),
+        ),
+    };
+
+    let mut registrations = Vec::new();
+    let mut descriptions = Vec::new();
+    for (i, m) in methods.iter().enumerate() {
+        let reg = format_ident!("__packr_register_{}", i);
+        let wit = &m.wit;
+        let names: Vec<_> = m.params.iter().map(|p| &p.name).collect();
+        let call_path = path_of(m);
+        let target = if m.context.is_some() {
+            quote!(cx)
+        } else {
+            quote!(get(cx.data_mut()))
+        };
+        let call = quote_spanned!(m.ident.span()=> #call_path(#target, #(#names),*));
+
+        // Assertions, each on the user's own type.
+        let mut bounds: Vec<TokenStream> = m
+            .params
+            .iter()
+            .filter(|p| p.borrow == Borrow::Owned)
+            .map(|p| {
+                let ty = &p.ty;
+                quote_spanned!(ty.span()=> #ty: #k::GraphValue)
+            })
+            .collect();
+        let ret_ty = match &m.ret {
+            Ret::Unit => quote!(()),
+            Ret::Value(ty) | Ret::Trappable(ty) => {
+                bounds.push(quote_spanned!(ty.span()=> #ty: #k::GraphValue));
+                quote!(#ty)
+            }
+        };
+
+        let body = if m.params.iter().any(|p| p.borrow != Borrow::Owned) {
+            borrowed(k, m, &call)
+        } else {
+            let tys: Vec<_> = m.params.iter().map(|p| &p.ty).collect();
+            let (pat, packed) = match tys.len() {
+                0 => (quote!(()), quote!(())),
+                1 => (quote!(#(#names)*), quote!(#(#tys)*)),
+                _ => (quote!((#(#names),*)), quote!((#(#tys),*))),
+            };
+            if m.is_async {
+                quote_spanned! {m.ident.span()=>
+                    iface.func_async(#wit, move |mut cx: #k::host::Ctx<'_, #store_ty>, #pat: #packed| {
+                        ::std::boxed::Box::pin(async move { #call.await })
+                    })?;
+                }
+            } else {
+                let func = match m.ret {
+                    Ret::Trappable(_) => quote!(func_trappable),
+                    _ => quote!(func),
+                };
+                quote_spanned! {m.ident.span()=>
+                    iface.#func(#wit, move |cx, #pat: #packed| #call)?;
+                }
+            }
+        };
+        let uses_get = m.context.is_none();
+        let get_param = if uses_get { quote!(get) } else { quote!(_get) };
+        registrations.push(quote! {
+            #[allow(non_snake_case, clippy::too_many_arguments)]
+            fn #reg #reg_generics(
+                iface: &mut #k::host::InterfaceBuilder<'_, #store_ty>,
+                #get_param: fn(&mut #store_ty) -> &mut #self_ty,
+            ) -> ::core::result::Result<(), #k::host::RegistrationError>
+            where
+                #(#bounds,)*
+            {
+                #body
+                ::core::result::Result::Ok(())
+            }
+            #reg(&mut iface, get)?;
+        });
+
+        let params = m.params.iter().map(|p| {
+            let name = p
+                .name
+                .to_string()
+                .trim_start_matches("r#")
+                .replace('_', "-");
+            let ty = &p.ty;
+            let vt = match p.borrow {
+                Borrow::Owned => quote!(#k::abi::wit_type_of::<#ty>()),
+                Borrow::Str => quote!(::std::string::String::from("string")),
+                Borrow::Bytes => quote!(::std::string::String::from("list<u8>")),
+            };
+            quote!((#name, #vt))
+        });
+        let is_async = m.is_async;
+        descriptions.push(quote! {
+            #k::interface::FunctionDesc::new::<#ret_ty>(#wit, &[#(#params),*], #is_async)
+        });
+    }
+
+    let span = Span::call_site();
+    quote_spanned! {span=>
+        impl #impl_generics #k::interface::HostInterface<#store_ty> for #self_ty {
+            const INTERFACE: &'static str = #interface;
+
+            fn functions() -> ::std::vec::Vec<#k::interface::FunctionDesc> {
+                ::std::vec![#(#descriptions),*]
+            }
+
+            fn add_to_linker(
+                host: &mut #k::host::HostBuilder<#store_ty>,
+                get: fn(&mut #store_ty) -> &mut Self,
+            ) -> ::core::result::Result<(), #k::host::RegistrationError> {
+                let mut iface = host.interface(#interface);
+                #(#registrations)*
+                ::core::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+/// A sync method with `&str`/`&[u8]` parameters: decoded by hand so they
+/// borrow straight from guest memory.
+fn borrowed(k: &syn::Path, m: &Method, call: &TokenStream) -> TokenStream {
+    let wit = &m.wit;
+    let n = m.params.len();
+    let decode = |p: &method::Param, index: TokenStream| {
+        let ty = &p.ty;
+        match p.borrow {
+            Borrow::Str => quote!(#k::interface::borrow_str(&mut dec, #index)),
+            Borrow::Bytes => quote!(#k::interface::borrow_bytes(&mut dec, #index)),
+            Borrow::Owned => quote!(<#ty as #k::GraphValue>::decode_node(&mut dec, #index)),
+        }
+    };
+    let bindings: Vec<TokenStream> = if n == 1 {
+        let p = &m.params[0];
+        let name = &p.name;
+        let d = decode(p, quote!(root));
+        vec![quote!(let #name = #d.map_err(#k::host::HostError::BadInput)?;)]
+    } else {
+        let mut out = vec![quote! {
+            let children = dec.enter_tuple(root, #n).map_err(#k::host::HostError::BadInput)?;
+        }];
+        for (i, p) in m.params.iter().enumerate() {
+            let name = &p.name;
+            // `enter_tuple` checked the arity; an index past the end would
+            // only fail to decode, never panic.
+            let d = decode(p, quote!(children.get(#i).unwrap_or(u32::MAX)));
+            out.push(quote!(let #name = #d.map_err(#k::host::HostError::BadInput)?;));
+        }
+        out.push(quote!(dec.leave(root);));
+        out
+    };
+    let finish = match m.ret {
+        Ret::Trappable(_) => quote! {
+            let result = result.map_err(|t| #k::host::HostError::Trap(t.0))?;
+            #k::host::encode_result(&result, out)
+        },
+        _ => quote!(#k::host::encode_result(&result, out)),
+    };
+    quote_spanned! {m.ident.span()=>
+        let limits = iface.limits();
+        iface.func_codec(#wit, move |cx, input, out| {
+            let mut dec = #k::abi::Decoder::new(input, &limits).map_err(#k::host::HostError::BadInput)?;
+            let root = dec.root();
+            #(#bindings)*
+            #[allow(clippy::let_unit_value)]
+            let result = #call;
+            #finish
+        })?;
+    }
+}

@@ -1,0 +1,48 @@
+//! `#[packr::host_interface]`: a Rust impl block becomes a registered host
+//! interface. Use it through the `packr` facade; see
+//! [`macro@host_interface`].
+//!
+//! Laid out like packr-derive: `args` parses the attribute, `method`
+//! checks each method and builds its model (every misuse reported on the
+//! user's token), `expand` writes the code. Errors are collected and
+//! emitted together next to the user's impl, unchanged, so one mistake
+//! does not cascade.
+
+mod args;
+mod expand;
+mod method;
+
+use proc_macro::TokenStream;
+
+/// Registers every method of an impl block as a host function of one
+/// interface, by implementing `packr::HostInterface` for the type.
+///
+/// ```ignore
+/// #[packr::host_interface("theater:simple/runtime")]
+/// impl RuntimeHost {
+///     fn log(&mut self, msg: String) { self.lines.push(msg) }
+///     #[host(name = "self")]
+///     fn actor_id(&self) -> String { self.id.clone() }
+///     async fn fetch(&mut self, url: String) -> Result<Vec<u8>, String> { ... }
+/// }
+/// // later: RuntimeHost::add_to_linker(&mut host, |store| &mut store.runtime)?;
+/// ```
+///
+/// * WIT names are the method names in kebab-case; `#[host(name = "...")]`
+///   overrides, `#[host(skip)]` leaves a method out.
+/// * Receivers are `&self` or `&mut self`: the handler lives in the store
+///   state and is reached through the projection given to `add_to_linker`.
+/// * Parameters are any `GraphValue` type (packed per the ABI: none → `()`,
+///   one → itself, several → a tuple); sync methods may also take `&str`
+///   and `&[u8]`, borrowed from guest memory without a copy.
+/// * Results: `()`, any `GraphValue` `T`, `Result<T, E>` (a WIT `result`),
+///   or `Result<T, packr::Trap>` to trap the guest on purpose.
+/// * `async fn` keeps `&mut self` across its awaits.
+/// * A function that needs the whole store takes no receiver and a first
+///   parameter `cx: &mut packr::Ctx<'_, Store>` (sync) or
+///   `cx: packr::Ctx<'_, Store>` (async); the impl then registers on
+///   `HostBuilder<Store>` only.
+#[proc_macro_attribute]
+pub fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand::host_interface(attr.into(), item.into()).into()
+}
