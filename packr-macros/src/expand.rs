@@ -100,6 +100,7 @@ fn expand(
 
     let mut registrations = Vec::new();
     let mut descriptions = Vec::new();
+    let mut items = Vec::new();
     for (i, m) in methods.iter().enumerate() {
         let reg = format_ident!("__packr_register_{}", i);
         let wit = &m.wit;
@@ -140,8 +141,15 @@ fn expand(
                 _ => (quote!((#(#names),*)), quote!((#(#tys),*))),
             };
             if m.is_async {
+                // The context is moved into a context function, borrowed
+                // through the projection otherwise.
+                let cx = if m.context.is_some() {
+                    quote!(cx)
+                } else {
+                    quote!(mut cx)
+                };
                 quote_spanned! {m.ident.span()=>
-                    iface.func_async(#wit, move |mut cx: #k::host::Ctx<'_, #store_ty>, #pat: #packed| {
+                    iface.func_async(#wit, move |#cx: #k::host::Ctx<'_, #store_ty>, #pat: #packed| {
                         ::std::boxed::Box::pin(async move { #call.await })
                     })?;
                 }
@@ -155,23 +163,6 @@ fn expand(
                 }
             }
         };
-        let uses_get = m.context.is_none();
-        let get_param = if uses_get { quote!(get) } else { quote!(_get) };
-        registrations.push(quote! {
-            #[allow(non_snake_case, clippy::too_many_arguments)]
-            fn #reg #reg_generics(
-                iface: &mut #k::host::InterfaceBuilder<'_, #store_ty>,
-                #get_param: fn(&mut #store_ty) -> &mut #self_ty,
-            ) -> ::core::result::Result<(), #k::host::RegistrationError>
-            where
-                #(#bounds,)*
-            {
-                #body
-                ::core::result::Result::Ok(())
-            }
-            #reg(&mut iface, get)?;
-        });
-
         let params = m.params.iter().map(|p| {
             let name = p
                 .name
@@ -187,18 +178,69 @@ fn expand(
             quote!((#name, #vt))
         });
         let is_async = m.is_async;
-        descriptions.push(quote! {
+        let describe = quote! {
             #k::interface::FunctionDesc::new::<#ret_ty>(#wit, &[#(#params),*], #is_async)
+        };
+        let get_param = if m.context.is_none() {
+            quote!(get)
+        } else {
+            quote!(_get)
+        };
+        // Both `functions` and `add_to_linker` go through this one function,
+        // whose where-clause states the method's types are `GraphValue`
+        // (the `for<'_>` keeps rustc from rejecting a bound on a concrete
+        // type at the definition). A type that is not fails the call, which
+        // is spanned on that type: one error, on the user's token.
+        let call_span = m
+            .params
+            .iter()
+            .filter(|p| p.borrow == Borrow::Owned)
+            .map(|p| p.ty.span())
+            .chain(match &m.ret {
+                Ret::Value(ty) | Ret::Trappable(ty) => Some(ty.span()),
+                Ret::Unit => None,
+            })
+            .next()
+            .unwrap_or_else(Span::call_site);
+        let reg_at = syn::Ident::new(&reg.to_string(), call_span);
+        items.push(quote! {
+            #[allow(non_snake_case, clippy::too_many_arguments)]
+            fn #reg #reg_generics(
+                iface: ::core::option::Option<&mut #k::host::InterfaceBuilder<'_, #store_ty>>,
+                get: ::core::option::Option<fn(&mut #store_ty) -> &mut #self_ty>,
+            ) -> ::core::result::Result<#k::interface::FunctionDesc, #k::host::RegistrationError>
+            where
+                #(for<'__packr> #bounds,)*
+            {
+                if let (::core::option::Option::Some(iface), ::core::option::Option::Some(#get_param)) = (iface, get) {
+                    #body
+                }
+                ::core::result::Result::Ok(#describe)
+            }
         });
+        let turbofish = if store.is_some() {
+            quote!()
+        } else {
+            quote_spanned!(call_span=> ::<__PackrStore>)
+        };
+        registrations.push(quote_spanned!(call_span=>
+            #reg_at #turbofish(::core::option::Option::Some(&mut iface), ::core::option::Option::Some(get))?;
+        ));
+        // Without a builder nothing is registered, so this cannot fail.
+        descriptions.push(quote_spanned!(call_span=>
+            #reg_at #turbofish(::core::option::Option::None, ::core::option::Option::None).ok()
+        ));
     }
 
-    let span = Span::call_site();
-    quote_spanned! {span=>
+    quote! {
+        const _: () = {
+        #(#items)*
+
         impl #impl_generics #k::interface::HostInterface<#store_ty> for #self_ty {
             const INTERFACE: &'static str = #interface;
 
             fn functions() -> ::std::vec::Vec<#k::interface::FunctionDesc> {
-                ::std::vec![#(#descriptions),*]
+                [#(#descriptions),*].into_iter().flatten().collect()
             }
 
             fn add_to_linker(
@@ -210,6 +252,7 @@ fn expand(
                 ::core::result::Result::Ok(())
             }
         }
+        };
     }
 }
 

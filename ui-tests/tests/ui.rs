@@ -12,3 +12,12 @@ fn derive() {
     t.compile_fail("ui/derive/fail/*.rs");
     t.pass("ui/derive/pass/*.rs");
 }
+
+/// `#[packr::host_interface]`: each misuse is one error on the user's own
+/// token saying what to do; every supported form compiles and registers.
+#[test]
+fn host_interface() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("ui/host_interface/fail/*.rs");
+    t.pass("ui/host_interface/pass/*.rs");
+}

@@ -1,0 +1,8 @@
+struct Handler;
+
+#[packr::host_interface("theater/runtime")]
+impl Handler {
+    fn ping(&self) {}
+}
+
+fn main() {}
