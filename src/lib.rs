@@ -28,7 +28,41 @@ pub use packr_runtime::interface::HostInterface;
 pub use packr_runtime::record;
 pub use packr_runtime::wit;
 
-/// See [`packr_macros::host_interface`].
+/// Registers every method of an impl block as a host function of one
+/// interface, by implementing [`HostInterface`] for the handler type. See
+/// [`packr_macros::host_interface`] for every rule.
+///
+/// ```
+/// use packr::host::HostBuilder;
+/// use packr::HostInterface;
+///
+/// #[derive(Default)]
+/// struct Runtime { lines: Vec<String> }
+///
+/// #[packr::host_interface("theater:simple/runtime")]
+/// impl Runtime {
+///     fn log(&mut self, msg: String) { self.lines.push(msg) }
+///     #[host(name = "self")]
+///     fn actor_id(&self) -> String { "actor-1".into() }
+///     fn shutdown(&mut self, data: Option<Vec<u8>>) -> Result<(), String> {
+///         if data.is_some() { Ok(()) } else { Err("no final state".into()) }
+///     }
+///     async fn fetch(&mut self, url: String) -> Result<Vec<u8>, String> {
+///         Err(format!("offline: {url}"))
+///     }
+/// }
+///
+/// #[derive(Default)]
+/// struct ActorStore { runtime: Runtime }
+///
+/// let mut host = HostBuilder::<ActorStore>::new();
+/// Runtime::add_to_linker(&mut host, |store| &mut store.runtime)?;
+/// let described: Vec<String> = <Runtime as HostInterface<ActorStore>>::functions()
+///     .iter().map(ToString::to_string).collect();
+/// assert_eq!(described[1], "self: func() -> string");
+/// assert_eq!(described[3], "fetch: async func(url: string) -> result<list<u8>, string>");
+/// # Ok::<(), packr::host::RegistrationError>(())
+/// ```
 pub use packr_macros::host_interface;
 
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
