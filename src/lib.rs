@@ -65,6 +65,9 @@ pub use packr_runtime::wit;
 /// ```
 pub use packr_macros::host_interface;
 
+/// Rust bindings from a WIT+ world; see [`packr_macros::bindgen`].
+pub use packr_macros::bindgen;
+
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub use packr_runtime::engine;
 

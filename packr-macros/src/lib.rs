@@ -9,6 +9,7 @@
 //! does not cascade.
 
 mod args;
+mod bindgen;
 mod expand;
 mod method;
 
@@ -45,4 +46,21 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::host_interface(attr.into(), item.into()).into()
+}
+
+/// Generates Rust bindings from a WIT+ world: a type per WIT type (deriving
+/// `GraphValue`, WIT names on the wire), per imported interface a `Host`
+/// trait and its `add_to_linker(builder, get)`, and per exported interface
+/// an `Exports` handle with typed `call_*` methods.
+///
+/// ```ignore
+/// packr::bindgen!("wit/theater.wit+");
+/// packr::bindgen!({ path: "wit/theater.wit+", world: "actor", async: ["runtime.shutdown"] });
+/// ```
+///
+/// Paths are relative to the crate root; editing the file rebuilds. WIT+
+/// mistakes are compile errors with the file position.
+#[proc_macro]
+pub fn bindgen(input: TokenStream) -> TokenStream {
+    bindgen::bindgen(input.into()).into()
 }

@@ -32,6 +32,8 @@ pub(crate) struct ParsedWorld {
     pub(crate) span: Span,
     /// (is export, item, span of the item's name or path)
     pub(crate) items: Vec<(bool, ParsedWorldItem, Span)>,
+    /// `use iface.{..};` for the world's own functions.
+    pub(crate) uses: Vec<Use>,
 }
 
 #[derive(Debug)]
@@ -508,18 +510,23 @@ impl Parser {
             docs,
             span,
             items: Vec::new(),
+            uses: Vec::new(),
         };
         loop {
             let docs = self.docs();
             if self.eat_punct('}') {
                 return Ok(world);
             }
+            if self.eat_keyword("use") {
+                world.uses.push(self.use_()?);
+                continue;
+            }
             let export = if self.eat_keyword("export") {
                 true
             } else if self.eat_keyword("import") {
                 false
             } else {
-                return Err(self.expected("`import`, `export` or `}`"));
+                return Err(self.expected("`import`, `export`, `use` or `}`"));
             };
             let (first, first_span) = self.ident("an interface or function name")?;
             let item = if self.eat_punct(':') {

@@ -58,7 +58,7 @@ pub(crate) fn package(files: Vec<ParsedFile>, start_of_first: Span) -> Result<Pa
             };
             items.push((export, item.0, item.1));
         }
-        worlds.push((w.name, w.docs, w.span, items));
+        worlds.push((w.name, w.docs, w.span, items, w.uses));
     }
 
     // Names first: duplicates, and each interface's scope.
@@ -135,7 +135,38 @@ pub(crate) fn package(files: Vec<ParsedFile>, start_of_first: Span) -> Result<Pa
     }
     let mut seen_worlds: Vec<String> = Vec::new();
     let mut out_worlds = Vec::new();
-    for (name, docs, span, items) in worlds {
+    for (name, docs, span, items, uses) in worlds {
+        // The world's `use`d types, by local name.
+        let mut scope: Vec<(String, TypeRef)> = Vec::new();
+        for u in &uses {
+            let target = if u.from.contains(':') {
+                u.from.clone()
+            } else {
+                qualify(&u.from)
+            };
+            let Some(&t) = by_name.get(&target) else {
+                return Err(WitError::new(
+                    u.from_span.clone(),
+                    format!("`use` of unknown interface `{}`", u.from),
+                ));
+            };
+            for (original, local, nspan) in &u.names {
+                if interfaces[t].type_def(original).is_none() {
+                    return Err(WitError::new(
+                        nspan.clone(),
+                        format!("interface `{}` has no type `{original}`", u.from),
+                    ));
+                }
+                scope.push((
+                    local.clone(),
+                    TypeRef {
+                        interface: target.clone(),
+                        name: original.clone(),
+                        span: None,
+                    },
+                ));
+            }
+        }
         if seen_worlds.contains(&name) {
             return Err(WitError::new(
                 span,
@@ -156,7 +187,14 @@ pub(crate) fn package(files: Vec<ParsedFile>, start_of_first: Span) -> Result<Pa
                         return Err(WitError::new(item_span, format!("unknown interface `{q}`")));
                     }
                 }
-                WorldItem::Function(f) => walk_fn(f, &mut |r| bind(r, "", &[]))?,
+                WorldItem::Function(f) => walk_fn(f, &mut |r| {
+                    if let Some((_, to)) = scope.iter().find(|(local, _)| *local == r.name) {
+                        r.interface = to.interface.clone();
+                        r.name = to.name.clone();
+                        return Ok(());
+                    }
+                    bind(r, "", &[])
+                })?,
             }
             let side = if export {
                 &mut world.exports
