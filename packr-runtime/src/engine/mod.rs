@@ -20,6 +20,7 @@
 //! # Ok::<(), packr_runtime::engine::Error>(())
 //! ```
 
+mod data_segments;
 mod error;
 mod instance;
 mod state;
@@ -374,6 +375,8 @@ enum ModuleInner {
 #[derive(Clone)]
 pub struct Module {
     inner: ModuleInner,
+    /// The `__pack_types` blob found in the data segments, if any.
+    pack_types: Option<std::sync::Arc<[u8]>>,
 }
 
 impl fmt::Debug for Module {
@@ -392,7 +395,26 @@ impl Module {
             #[cfg(feature = "wasmi")]
             EngineInner::Wasmi(e) => ModuleInner::Wasmi(wasmi::module(e, bytes)?),
         };
-        Ok(Module { inner })
+        let pack_types = data_segments::find_pack_types(bytes);
+        Ok(Module { inner, pack_types })
+    }
+
+    /// The `__pack_types` metadata the guest carries (the CGRF blob at the
+    /// start of one of its data segments, read without instantiating it),
+    /// if it exports `__pack_types`. Decode it with
+    /// [`PackTypes::decode`](crate::wit::PackTypes::decode);
+    /// [`validate`] compares it with the world.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, Module};
+    /// let engine = Engine::default();
+    /// let module = Module::from_wat(&engine, "(module)")?;
+    /// assert!(module.pack_types().is_none());
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    pub fn pack_types(&self) -> Option<&[u8]> {
+        let exported = self.describe().1.iter().any(|e| e.name == "__pack_types");
+        self.pack_types.as_deref().filter(|_| exported)
     }
 
     /// Compiles a module from WAT text.

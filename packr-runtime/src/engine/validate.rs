@@ -5,7 +5,7 @@
 
 use super::{ExternKind, Module, Signature};
 use crate::host::{HostBody, HostBuilder};
-use crate::wit::{Function, Package, World, WorldItem};
+use crate::wit::{Function, PackTypes, Package, World, WorldItem};
 use std::fmt;
 
 /// One way a guest does not fit a world.
@@ -53,6 +53,23 @@ pub enum Problem {
         /// The expected declaration.
         expected: String,
     },
+    /// The guest's `__pack_types` carries another hash for an interface
+    /// than the world's declaration: it was built against another version.
+    InterfaceHash {
+        /// The interface.
+        interface: String,
+        /// `"imports"` or `"exports"`.
+        side: &'static str,
+        /// The hash of the world's declaration (hex).
+        expected: String,
+        /// The hash the guest carries (hex).
+        found: String,
+    },
+    /// The guest's `__pack_types` blob cannot be read.
+    BadPackTypes {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -89,6 +106,19 @@ impl fmt::Display for Problem {
             Problem::MissingExport { export, expected } => {
                 write!(f, "does not export `{export}` (expected `{expected}`)")
             }
+            Problem::InterfaceHash {
+                interface,
+                side,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{} `{interface}` built against another version of it: its __pack_types hash is {}…, the world's declaration hashes to {}…",
+                side.trim_end_matches('s'),
+                &found[..16],
+                &expected[..16]
+            ),
+            Problem::BadPackTypes { reason } => write!(f, "carries {reason}"),
         }
     }
 }
@@ -240,6 +270,9 @@ pub fn validate<T>(
             }
         }
     }
+    if let Some(blob) = module.pack_types() {
+        check_hashes(&mut problems, package, world, blob);
+    }
     if problems.is_empty() {
         Ok(())
     } else {
@@ -248,6 +281,42 @@ pub fn validate<T>(
             problems,
         })
     }
+}
+
+/// Compares the interface hashes the guest carries with the world's, for
+/// the interfaces both name (a guest may import fewer than the world).
+fn check_hashes(problems: &mut Vec<Problem>, package: &Package, world: &World, blob: &[u8]) {
+    let carried = match PackTypes::decode(blob) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(Problem::BadPackTypes {
+                reason: e.to_string(),
+            });
+            return;
+        }
+    };
+    let declared = PackTypes::for_world(package, world);
+    for (side, ours, theirs) in [
+        ("imports", &declared.imports, &carried.imports),
+        ("exports", &declared.exports, &carried.exports),
+    ] {
+        for h in theirs {
+            if let Some(d) = ours.iter().find(|d| d.name == h.name)
+                && d.hash != h.hash
+            {
+                problems.push(Problem::InterfaceHash {
+                    interface: h.name.clone(),
+                    side,
+                    expected: hex(&d.hash),
+                    found: hex(&h.hash),
+                });
+            }
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn is_runtime_import(module: &str, name: &str) -> bool {
