@@ -179,3 +179,168 @@ async fn theater_exports_are_typed(instance: &mut packr::engine::Instance<theate
         .await
         .unwrap();
 }
+
+/// World test:files: flags, `with`, `derives`, a trappable and an async
+/// import.
+mod files {
+    use packr::GraphValue;
+    use packr::host::Trap;
+
+    /// The embedder's own point type, used instead of a generated one.
+    #[derive(GraphValue, Debug, Clone, Copy, PartialEq)]
+    #[graph(rename = "point")]
+    pub struct Point {
+        pub x: i32,
+        pub y: i32,
+    }
+
+    packr::bindgen!({
+        path: "wit/files.wit+",
+        world: "files",
+        async: ["fs.walk"],
+        trappable: ["fs.chmod"],
+        derives: [Eq, Hash],
+        with: { "test:files/types.point" => crate::files::Point },
+    });
+
+    pub use fs::Entry;
+    pub use types::Mode;
+
+    #[derive(Default)]
+    pub struct Disk {
+        pub moved: Vec<(String, Point)>,
+    }
+
+    pub fn entry(name: &str, mode: Mode, children: Vec<Entry>) -> Entry {
+        Entry {
+            name: name.into(),
+            mode,
+            children,
+        }
+    }
+
+    impl fs::Host for Disk {
+        fn stat(&mut self, path: String) -> Result<Entry, String> {
+            match path.as_str() {
+                "/bin" => Ok(entry("bin", Mode::READ | Mode::EXEC, vec![])),
+                _ => Err(format!("{path}: no such file")),
+            }
+        }
+
+        fn chmod(&mut self, path: String, mode: Mode) -> Result<Mode, Trap> {
+            if path == "/" {
+                return Err(Trap::new("the root is read-only"));
+            }
+            Ok(mode | Mode::READ)
+        }
+
+        fn place(&mut self, path: String, at: Point) -> Point {
+            self.moved.push((path, at));
+            Point {
+                x: at.x + 1,
+                y: at.y,
+            }
+        }
+
+        async fn walk(&mut self, root: String) -> Vec<Entry> {
+            tokio::task::yield_now().await;
+            vec![entry(
+                &root,
+                Mode::all(),
+                vec![entry("a", Mode::empty(), vec![])],
+            )]
+        }
+    }
+}
+
+fn bindgen_options_flags_with_derives_trappable_and_async(kind: EngineKind) {
+    use files::{Disk, Mode, Point, entry, fs};
+    let engine = Engine::with_kind(kind).unwrap();
+    let module = Module::from_wat(&engine, include_str!("guests/files.wat")).unwrap();
+    let mut host = HostBuilder::<Disk>::new();
+    fs::add_to_linker(&mut host, |s| s).unwrap();
+    assert!(host.get("test:files/fs", "walk").unwrap().is_async());
+    let pkg =
+        packr::wit::Package::load(concat!(env!("CARGO_MANIFEST_DIR"), "/wit/files.wit+")).unwrap();
+    validate(&module, &pkg, pkg.world(Some("files")).unwrap(), &host).unwrap();
+    let linked = engine.link(&module, &host).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let mut instance = rt
+        .block_on(linked.instantiate_async(Disk::default()))
+        .unwrap();
+
+    rt.block_on(async {
+        let mut guest = files::FilesExports::new(&mut instance);
+        let bin = guest.call_stat_async("/bin".into()).await.unwrap();
+        assert_eq!(bin, Ok(entry("bin", Mode::READ | Mode::EXEC, vec![])));
+        assert_eq!(
+            guest.call_stat_async("/nope".into()).await.unwrap(),
+            Err("/nope: no such file".into())
+        );
+
+        // Flags cross as one mask; the host's answer adds READ.
+        let mode = guest
+            .call_chmod_async("/bin/sh".into(), Mode::WRITE | Mode::EXEC)
+            .await
+            .unwrap();
+        assert_eq!(mode, Mode::all());
+        assert_eq!(format!("{mode:?}"), "mode{read, write, exec}");
+        // A trappable import's Err traps the guest with the host's message.
+        let err = guest
+            .call_chmod_async("/".into(), Mode::WRITE)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("the root is read-only"), "{err}");
+
+        // `with`: the embedder's Point crosses both ways.
+        let moved = guest
+            .call_place_async("/etc".into(), Point { x: 1, y: 2 })
+            .await
+            .unwrap();
+        assert_eq!(moved, Point { x: 2, y: 2 });
+
+        let tree = guest.call_walk_async("/tmp".into()).await.unwrap();
+        assert_eq!(
+            tree,
+            vec![entry(
+                "/tmp",
+                Mode::all(),
+                vec![entry("a", Mode::empty(), vec![])]
+            )]
+        );
+        // `derives: [Eq, Hash]` reached the generated record.
+        let set: std::collections::HashSet<fs::Entry> = tree.into_iter().collect();
+        assert_eq!(set.len(), 1);
+    });
+    assert_eq!(
+        instance.data().moved,
+        [("/etc".to_string(), Point { x: 1, y: 2 })]
+    );
+}
+
+per_engine!(bindgen_options_flags_with_derives_trappable_and_async);
+
+#[test]
+fn a_flags_mask_with_undeclared_bits_is_rejected_not_truncated() {
+    use files::Mode;
+    let bytes = packr::abi::encode(&packr::Value::Flags(0b1001)).unwrap();
+    let err = packr::abi::decode_as::<Mode>(&bytes).unwrap_err();
+    assert!(err.to_string().contains("outside the declared"), "{err}");
+    let ok = packr::abi::encode(&packr::Value::Flags(0b101)).unwrap();
+    assert_eq!(
+        packr::abi::decode_as::<Mode>(&ok).unwrap(),
+        Mode::READ | Mode::EXEC
+    );
+    // list<flags> travels as one packed array node.
+    let list = vec![Mode::READ, Mode::empty(), Mode::all()];
+    let bytes = packr::abi::encode(&list).unwrap();
+    assert_eq!(
+        packr::abi::decode(&bytes).unwrap().to_string(),
+        "[flags(0b1), flags(0b0), flags(0b111)]"
+    );
+    assert_eq!(packr::abi::decode_as::<Vec<Mode>>(&bytes).unwrap(), list);
+    assert_eq!(Mode::from_bits(8), None);
+    assert!(Mode::all().contains(Mode::WRITE) && !Mode::READ.contains(Mode::all()));
+}

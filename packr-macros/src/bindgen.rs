@@ -10,50 +10,112 @@ use std::collections::{HashMap, HashSet};
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitBool, LitStr, Token};
 
-/// The macro's input: a path, or `{ path: "...", world: "...", async: ... }`.
+/// The macro's input: a path, or `{ path: "...", world: "...", async: ...,
+/// trappable: ..., derives: [...], with: { ... } }`.
 pub(crate) struct Options {
     path: LitStr,
-    world: Option<String>,
-    /// `true`: every import function is async; otherwise the listed
-    /// `iface.fn` names.
-    async_all: bool,
-    async_fns: HashSet<String>,
+    world: Option<LitStr>,
+    /// Which import functions are async.
+    async_fns: FnSet,
+    /// Which import functions return `Result<_, Trap>`.
+    trappable: FnSet,
+    /// Extra derives for every generated type.
+    derives: Vec<syn::Path>,
+    /// `"ns:pkg/iface.type" => path`: use the embedder's type instead of
+    /// generating one.
+    with: Vec<(LitStr, syn::Path)>,
+}
+
+/// `true` / `false` or a list of `"iface.fn"` names.
+#[derive(Default)]
+struct FnSet {
+    all: bool,
+    names: Vec<LitStr>,
+}
+
+impl FnSet {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(LitBool) {
+            return Ok(FnSet {
+                all: input.parse::<LitBool>()?.value,
+                names: Vec::new(),
+            });
+        }
+        let list;
+        syn::bracketed!(list in input);
+        let names = list.parse_terminated(|p| p.parse::<LitStr>(), Token![,])?;
+        Ok(FnSet {
+            all: false,
+            names: names.into_iter().collect(),
+        })
+    }
+
+    fn contains(&self, iface: &str, function: &str) -> bool {
+        self.all
+            || self
+                .names
+                .iter()
+                .any(|n| n.value() == format!("{iface}.{function}"))
+    }
 }
 
 impl Parse for Options {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut opts = Options {
+            path: LitStr::new("", Span::call_site()),
+            world: None,
+            async_fns: FnSet::default(),
+            trappable: FnSet::default(),
+            derives: Vec::new(),
+            with: Vec::new(),
+        };
         if input.peek(LitStr) {
-            let path: LitStr = input.parse()?;
-            return Ok(Options {
-                path,
-                world: None,
-                async_all: false,
-                async_fns: HashSet::new(),
-            });
+            opts.path = input.parse()?;
+            return Ok(opts);
+        }
+        if !input.peek(syn::token::Brace) {
+            return Err(input.error(
+                "expected the path of a WIT+ file, `bindgen!(\"wit/world.wit+\")`, or options in braces, `bindgen!({ path: \"...\", world: \"...\" })`",
+            ));
         }
         let body;
         syn::braced!(body in input);
         let mut path = None;
-        let mut opts = Options {
-            path: LitStr::new("", Span::call_site()),
-            world: None,
-            async_all: false,
-            async_fns: HashSet::new(),
-        };
+        let mut seen: Vec<String> = Vec::new();
         while !body.is_empty() {
             let key: Ident = body.call(syn::ext::IdentExt::parse_any)?;
+            let name = key.to_string();
+            if seen.contains(&name) {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("option `{name}` is given twice"),
+                ));
+            }
+            seen.push(name.clone());
             body.parse::<Token![:]>()?;
-            match key.to_string().as_str() {
+            match name.as_str() {
                 "path" => path = Some(body.parse::<LitStr>()?),
-                "world" => opts.world = Some(body.parse::<LitStr>()?.value()),
-                "async" => {
-                    if body.peek(LitBool) {
-                        opts.async_all = body.parse::<LitBool>()?.value;
-                    } else {
-                        let list;
-                        syn::bracketed!(list in body);
-                        for name in list.parse_terminated(|p| p.parse::<LitStr>(), Token![,])? {
-                            opts.async_fns.insert(name.value());
+                "world" => opts.world = Some(body.parse::<LitStr>()?),
+                "async" => opts.async_fns = FnSet::parse(&body)?,
+                "trappable" => opts.trappable = FnSet::parse(&body)?,
+                "derives" => {
+                    let list;
+                    syn::bracketed!(list in body);
+                    opts.derives = list
+                        .parse_terminated(syn::Path::parse_mod_style, Token![,])?
+                        .into_iter()
+                        .collect();
+                }
+                "with" => {
+                    let map;
+                    syn::braced!(map in body);
+                    while !map.is_empty() {
+                        let key: LitStr = map.parse()?;
+                        map.parse::<Token![=>]>()?;
+                        let path: syn::Path = map.parse()?;
+                        opts.with.push((key, path));
+                        if map.parse::<Option<Token![,]>>()?.is_none() {
+                            break;
                         }
                     }
                 }
@@ -61,7 +123,7 @@ impl Parse for Options {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown bindgen! option `{other}`: expected `path`, `world` or `async`"
+                            "unknown bindgen! option `{other}`: expected `path`, `world`, `async`, `trappable`, `derives` or `with`"
                         ),
                     ));
                 }
@@ -70,7 +132,15 @@ impl Parse for Options {
                 break;
             }
         }
-        opts.path = path.ok_or_else(|| body.error("missing `path: \"wit/world.wit+\"`"))?;
+        if !body.is_empty() {
+            return Err(body.error("expected `,` between options"));
+        }
+        opts.path = path.ok_or_else(|| {
+            syn::Error::new(
+                Span::call_site(),
+                "bindgen! needs `path: \"wit/world.wit+\"`",
+            )
+        })?;
         Ok(opts)
     }
 }
@@ -86,13 +156,22 @@ fn expand(opts: &Options) -> syn::Result<TokenStream> {
     let root = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
     let path = std::path::Path::new(&root).join(opts.path.value());
     let pkg = Package::load(&path).map_err(|e| syn::Error::new(opts.path.span(), e.to_string()))?;
-    let world = pkg
-        .world(opts.world.as_deref())
-        .map_err(|e| syn::Error::new(opts.path.span(), e))?;
+    let world_name = opts.world.as_ref().map(LitStr::value);
+    let world = pkg.world(world_name.as_deref()).map_err(|e| {
+        let span = opts.world.as_ref().map_or(opts.path.span(), LitStr::span);
+        syn::Error::new(span, e)
+    })?;
+    check_options(opts, &pkg, world)?;
     let generator = Gen {
         pkg: &pkg,
         boxed: boxed_refs(&pkg),
         top: false,
+        derives: &opts.derives,
+        with: opts
+            .with
+            .iter()
+            .map(|(k, p)| (k.value(), p.clone()))
+            .collect(),
     };
 
     // Rebuild when the WIT+ files change.
@@ -164,6 +243,8 @@ fn expand(opts: &Options) -> syn::Result<TokenStream> {
             pkg: &pkg,
             boxed: HashSet::new(),
             top: true,
+            derives: &opts.derives,
+            with: HashMap::new(),
         };
         top.exports("", &world_fns, quote!(#name))
     };
@@ -173,6 +254,72 @@ fn expand(opts: &Options) -> syn::Result<TokenStream> {
         #(#modules)*
         #world_exports
     })
+}
+
+/// Every `iface.fn` in `async` and `trappable` names an imported
+/// function, every `with` key a type of the package; all mistakes are
+/// reported together, each on its literal.
+fn check_options(opts: &Options, pkg: &Package, world: &World) -> syn::Result<()> {
+    let mut errors: Option<syn::Error> = None;
+    let mut push = |e: syn::Error| match &mut errors {
+        Some(all) => all.combine(e),
+        None => errors = Some(e),
+    };
+    let imported: Vec<&Interface> = world
+        .imports
+        .iter()
+        .filter_map(|i| match i {
+            WorldItem::Interface(q) => pkg.interface(q),
+            WorldItem::Function(_) => None,
+        })
+        .collect();
+    for (option, set) in [("async", &opts.async_fns), ("trappable", &opts.trappable)] {
+        for lit in &set.names {
+            let name = lit.value();
+            let found = name.split_once('.').is_some_and(|(i, f)| {
+                imported
+                    .iter()
+                    .any(|iface| iface.name == i && iface.function(f).is_some())
+            });
+            if !found {
+                let known: Vec<String> = imported
+                    .iter()
+                    .flat_map(|i| {
+                        i.functions
+                            .iter()
+                            .map(move |f| format!("{}.{}", i.name, f.name))
+                    })
+                    .collect();
+                push(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "`{option}` names `{name}`, which world `{}` does not import; expected one of: {}",
+                        world.name,
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    for (key, _) in &opts.with {
+        let name = key.value();
+        let found = name.rsplit_once('.').is_some_and(|(i, t)| {
+            pkg.interface(i)
+                .is_some_and(|iface| iface.qualified == i && iface.type_def(t).is_some())
+        });
+        if !found {
+            push(syn::Error::new(
+                key.span(),
+                format!(
+                    "`with` maps `{name}`, but the package declares no such type: write \"ns:pkg/interface.type\""
+                ),
+            ));
+        }
+    }
+    match errors {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 fn check_world(world: &World) -> syn::Result<()> {
@@ -199,6 +346,10 @@ struct Gen<'p> {
     /// Generating at the macro's call site (world-level exports) rather
     /// than inside an interface's module.
     top: bool,
+    /// Extra derives for generated types.
+    derives: &'p [syn::Path],
+    /// `ns:pkg/iface.type` → the embedder's type used instead.
+    with: HashMap<String, syn::Path>,
 }
 
 impl Gen<'_> {
@@ -285,7 +436,11 @@ impl Gen<'_> {
         let wire = &def.name;
         let docs = doc_attr(&def.docs);
         let within = Some((iface.qualified.as_str(), def.name.as_str()));
-        let derive = quote!(#[derive(::packr::GraphValue, Debug, Clone, PartialEq)]);
+        if let Some(path) = self.with.get(&format!("{}.{}", iface.qualified, def.name)) {
+            return Ok(quote!(#docs pub type #name = #path;));
+        }
+        let extra = self.extra_derives(&["GraphValue", "Debug", "Clone", "PartialEq"]);
+        let derive = quote!(#[derive(::packr::GraphValue, Debug, Clone, PartialEq #(, #extra)*)]);
         Ok(match &def.kind {
             TypeDefKind::Alias(t) => {
                 let t = self.rust_type(t, None)?;
@@ -333,19 +488,146 @@ impl Gen<'_> {
                     let ident = type_ident(n);
                     quote!(#[graph(rename = #n)] #ident)
                 });
+                let extra = self.extra_derives(&[
+                    "GraphValue",
+                    "Debug",
+                    "Clone",
+                    "Copy",
+                    "PartialEq",
+                    "Eq",
+                    "Hash",
+                ]);
                 quote! {
-                    #docs #[derive(::packr::GraphValue, Debug, Clone, Copy, PartialEq, Eq, Hash)] #[graph(rename = #wire)]
+                    #docs #[derive(::packr::GraphValue, Debug, Clone, Copy, PartialEq, Eq, Hash #(, #extra)*)] #[graph(rename = #wire)]
                     pub enum #name { #(#cases,)* }
                 }
             }
-            TypeDefKind::Flags(_) => {
-                return Err(syn::Error::new(
-                    Span::call_site(),
-                    format!(
-                        "flags `{}`: bindgen! does not generate flags types yet; use an enum or a list of enums",
-                        def.name
-                    ),
-                ));
+            TypeDefKind::Flags(names) => self.flags(def, names)?,
+        })
+    }
+
+    /// The requested derives the generated type does not already have.
+    fn extra_derives(&self, already: &[&str]) -> Vec<&syn::Path> {
+        self.derives
+            .iter()
+            .filter(|p| {
+                p.segments
+                    .last()
+                    .is_none_or(|s| !already.contains(&s.ident.to_string().as_str()))
+            })
+            .collect()
+    }
+
+    /// A `flags` declaration: a bit-set over a `u64` mask with one
+    /// associated constant per flag.
+    fn flags(&self, def: &TypeDef, names: &[String]) -> syn::Result<TokenStream> {
+        if names.len() > 64 {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                format!(
+                    "flags `{}` declares {} flags; the Graph ABI carries at most 64",
+                    def.name,
+                    names.len()
+                ),
+            ));
+        }
+        let name = type_ident(&def.name);
+        let docs = doc_attr(&def.docs);
+        let consts: Vec<Ident> = names
+            .iter()
+            .map(|n| format_ident!("{}", n.replace('-', "_").to_ascii_uppercase()))
+            .collect();
+        let bits: Vec<u64> = (0..names.len() as u32).map(|i| 1u64 << i).collect();
+        let all: u64 = bits.iter().fold(0, |a, b| a | b);
+        let extra = self.extra_derives(&[
+            "Debug",
+            "Clone",
+            "Copy",
+            "PartialEq",
+            "Eq",
+            "Hash",
+            "Default",
+        ]);
+        let wit_name = &def.name;
+        let flag_docs = names.iter().map(|n| format!("The `{n}` flag."));
+        Ok(quote! {
+            #docs
+            #[derive(Clone, Copy, PartialEq, Eq, Hash, Default #(, #extra)*)]
+            pub struct #name { bits: u64 }
+
+            impl #name {
+                #( #[doc = #flag_docs] pub const #consts: Self = Self { bits: #bits }; )*
+
+                /// No flag set.
+                pub const fn empty() -> Self { Self { bits: 0 } }
+                /// Every declared flag set.
+                pub const fn all() -> Self { Self { bits: #all } }
+                /// The mask (flag `i` of the declaration is bit `i`).
+                pub const fn bits(self) -> u64 { self.bits }
+                /// The set for `bits`, or `None` when a bit is not a declared flag.
+                pub const fn from_bits(bits: u64) -> ::core::option::Option<Self> {
+                    if bits & !#all == 0 { ::core::option::Option::Some(Self { bits }) } else { ::core::option::Option::None }
+                }
+                /// True when no flag is set.
+                pub const fn is_empty(self) -> bool { self.bits == 0 }
+                /// True when every flag of `other` is set.
+                pub const fn contains(self, other: Self) -> bool { self.bits & other.bits == other.bits }
+                /// Sets the flags of `other`.
+                pub fn insert(&mut self, other: Self) { self.bits |= other.bits; }
+                /// Clears the flags of `other`.
+                pub fn remove(&mut self, other: Self) { self.bits &= !other.bits; }
+            }
+
+            impl ::core::ops::BitOr for #name {
+                type Output = Self;
+                fn bitor(self, other: Self) -> Self { Self { bits: self.bits | other.bits } }
+            }
+            impl ::core::ops::BitAnd for #name {
+                type Output = Self;
+                fn bitand(self, other: Self) -> Self { Self { bits: self.bits & other.bits } }
+            }
+            impl ::core::ops::BitOrAssign for #name {
+                fn bitor_assign(&mut self, other: Self) { self.bits |= other.bits; }
+            }
+
+            impl ::core::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    let names: &[&str] = &[#(#names),*];
+                    let set: ::std::vec::Vec<&str> = names
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| self.bits & (1u64 << i) != 0)
+                        .map(|(_, n)| *n)
+                        .collect();
+                    write!(f, "{}{{{}}}", #wit_name, set.join(", "))
+                }
+            }
+
+            impl ::packr::GraphValue for #name {
+                fn write_type(_: ::core::option::Option<&Self>, out: &mut ::std::vec::Vec<u8>) {
+                    out.push(::packr::abi::Kind::Flags as u8);
+                }
+                fn encode_node(&self, enc: &mut ::packr::abi::Encoder) -> ::core::result::Result<u32, ::packr::abi::AbiError> {
+                    ::core::result::Result::Ok(::packr::abi::flags::encode(self.bits, enc))
+                }
+                fn decode_node(dec: &mut ::packr::abi::Decoder<'_>, index: u32) -> ::core::result::Result<Self, ::packr::abi::AbiError> {
+                    ::packr::abi::flags::decode(dec, index, #all).map(|bits| Self { bits })
+                }
+                const ARRAY_ELEMENT: ::core::option::Option<::packr::abi::Kind> =
+                    ::core::option::Option::Some(::packr::abi::Kind::Flags);
+                fn encode_array<'x>(items: impl ::core::iter::Iterator<Item = &'x Self>, out: &mut ::std::vec::Vec<u8>) {
+                    for item in items {
+                        out.extend_from_slice(&item.bits.to_le_bytes());
+                    }
+                }
+                fn decode_array(index: u32, data: &[u8], _count: usize) -> ::core::result::Result<::std::vec::Vec<Self>, ::packr::abi::AbiError> {
+                    ::core::result::Result::Ok(
+                        ::packr::abi::flags::decode_array(index, data, #all)?
+                            .into_iter()
+                            .map(|bits| Self { bits })
+                            .collect(),
+                    )
+                }
             }
         })
     }
@@ -373,10 +655,20 @@ impl Gen<'_> {
             let ident = field_ident(&f.name);
             let wit = &f.name;
             let docs = doc_attr(&f.docs);
-            let is_async = opts.async_all
-                || opts
-                    .async_fns
-                    .contains(&format!("{}.{}", iface.name, f.name));
+            let is_async = opts.async_fns.contains(&iface.name, &f.name);
+            let trappable = opts.trappable.contains(&iface.name, &f.name);
+            let (ret, register) = match (trappable, is_async) {
+                (true, true) => (
+                    quote!(::core::result::Result<#ret, ::packr::host::Trap>),
+                    quote!(func_async_trappable),
+                ),
+                (true, false) => (
+                    quote!(::core::result::Result<#ret, ::packr::host::Trap>),
+                    quote!(func_trappable),
+                ),
+                (false, true) => (ret, quote!(func_async)),
+                (false, false) => (ret, quote!(func)),
+            };
             let (pat, packed) = match names.len() {
                 0 => (quote!(()), quote!(())),
                 1 => (quote!(#(#names)*), quote!(#(#tys)*)),
@@ -388,7 +680,7 @@ impl Gen<'_> {
                     fn #ident(&mut self, #(#names: #tys),*) -> impl ::core::future::Future<Output = #ret> + Send;
                 });
                 registrations.push(quote! {
-                    iface.func_async(#wit, move |mut cx: ::packr::host::Ctx<'_, T>, #pat: #packed| {
+                    iface.#register(#wit, move |mut cx: ::packr::host::Ctx<'_, T>, #pat: #packed| {
                         ::std::boxed::Box::pin(async move { U::#ident(get(cx.data_mut()), #(#names),*).await })
                     })?;
                 });
@@ -398,7 +690,7 @@ impl Gen<'_> {
                     fn #ident(&mut self, #(#names: #tys),*) -> #ret;
                 });
                 registrations.push(quote! {
-                    iface.func(#wit, move |cx, #pat: #packed| U::#ident(get(cx.data_mut()), #(#names),*))?;
+                    iface.#register(#wit, move |cx, #pat: #packed| U::#ident(get(cx.data_mut()), #(#names),*))?;
                 });
             }
         }

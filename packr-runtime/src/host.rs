@@ -542,6 +542,44 @@ impl<T: Send + 'static> InterfaceBuilder<'_, T> {
     {
         self.func_async(name, f)
     }
+
+    /// Registers a typed async function that may trap the guest on
+    /// purpose: an `Err(Trap)` aborts the guest's call.
+    ///
+    /// ```
+    /// use packr_runtime::host::{Ctx, HostBuilder, Trap};
+    /// let mut host = HostBuilder::<()>::new();
+    /// host.interface("theater:simple/runtime").func_async_trappable("halt", |_cx: Ctx<'_, ()>, why: String| {
+    ///     Box::pin(async move { Err::<(), _>(Trap::new(why)) })
+    /// })?;
+    /// # Ok::<(), packr_runtime::host::RegistrationError>(())
+    /// ```
+    pub fn func_async_trappable<P, R, F>(
+        &mut self,
+        name: &str,
+        f: F,
+    ) -> Result<&mut Self, RegistrationError>
+    where
+        P: GraphValue + Send + 'static,
+        R: GraphValue + Send + 'static,
+        F: for<'a> Fn(Ctx<'a, T>, P) -> HostFuture<'a, Result<R, Trap>> + Send + Sync + 'static,
+    {
+        let limits = self.builder.limits;
+        self.func_async_codec(name, move |cx, input| {
+            match abi::decode_as_with_limits::<P>(input, &limits) {
+                Err(e) => Box::pin(std::future::ready(Err(HostError::BadInput(e)))),
+                Ok(args) => {
+                    let future = f(cx, args);
+                    Box::pin(async move {
+                        let result = future.await.map_err(|t| HostError::Trap(t.0))?;
+                        let mut out = Vec::new();
+                        encode_result(&result, &mut out)?;
+                        Ok(out)
+                    })
+                }
+            }
+        })
+    }
 }
 
 impl<T> InterfaceBuilder<'_, T> {

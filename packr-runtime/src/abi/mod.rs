@@ -26,6 +26,7 @@ mod decoder;
 mod dynamic;
 mod encoder;
 mod error;
+pub mod flags;
 mod graph_value;
 mod kind;
 mod limits;
