@@ -397,3 +397,70 @@ fn registering_an_interface_twice_is_an_error_naming_the_function() {
         "{err}"
     );
 }
+
+/// Hand-written impls checked against wit/theater.wit+ at compile time
+/// (`wit = ...`): they compile because every method matches its
+/// declaration (the mismatches are compile-fail cases in ui-tests).
+mod checked {
+    #[derive(Default)]
+    pub struct Clock {
+        pub ticks: u64,
+    }
+
+    #[packr::host_interface("theater:simple/timer", wit = "wit/theater.wit+")]
+    impl Clock {
+        fn now(&mut self) -> u64 {
+            self.ticks += 1;
+            self.ticks
+        }
+    }
+
+    #[derive(Default)]
+    pub struct Blobs {
+        pub blobs: Vec<Vec<u8>>,
+    }
+
+    #[packr::host_interface("theater:simple/store", wit = "wit/theater.wit+")]
+    impl Blobs {
+        async fn store(&mut self, _store_id: String, content: Vec<u8>) -> Result<String, String> {
+            self.blobs.push(content);
+            Ok(format!("{}", self.blobs.len() - 1))
+        }
+
+        /// Borrowed parameters match `string` too.
+        fn load(&mut self, _store_id: &str, key: &str) -> Result<Vec<u8>, String> {
+            key.parse::<usize>()
+                .ok()
+                .and_then(|i| self.blobs.get(i).cloned())
+                .ok_or_else(|| format!("no blob {key}"))
+        }
+    }
+}
+
+#[test]
+fn a_checked_impl_describes_exactly_the_declared_functions() {
+    let pkg = packr::wit::Package::load(concat!(env!("CARGO_MANIFEST_DIR"), "/wit/theater.wit+"))
+        .unwrap();
+    let declared = |iface: &str| -> Vec<String> {
+        pkg.interface(iface)
+            .unwrap()
+            .functions
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    let described = |fs: Vec<packr::interface::FunctionDesc>| -> Vec<String> {
+        // The declaration as WIT writes it: no `async`.
+        fs.iter()
+            .map(|f| f.to_string().replace("async func", "func"))
+            .collect()
+    };
+    assert_eq!(
+        described(<checked::Clock as HostInterface<()>>::functions()),
+        declared("timer")
+    );
+    assert_eq!(
+        described(<checked::Blobs as HostInterface<()>>::functions()),
+        declared("store")
+    );
+}

@@ -1,4 +1,5 @@
-//! The attribute's arguments: `"ns:pkg/iface"` and optionally
+//! The attribute's arguments: `"ns:pkg/iface"`, optionally
+//! `wit = "path"` (check the impl against that WIT+ declaration) and
 //! `crate = "path"`.
 
 use proc_macro2::{Span, TokenStream};
@@ -7,6 +8,8 @@ use syn::{LitStr, Path, Token};
 
 pub(crate) struct Args {
     pub(crate) interface: String,
+    pub(crate) interface_lit: LitStr,
+    pub(crate) wit: Option<LitStr>,
     pub(crate) krate: Path,
 }
 
@@ -33,22 +36,34 @@ impl Parse for Args {
             ));
         }
         let mut krate: Path = syn::parse_quote!(::packr);
+        let mut wit = None;
         while input.parse::<Option<Token![,]>>()?.is_some() {
             if input.is_empty() {
                 break;
             }
             let key: syn::Ident = input.call(syn::ext::IdentExt::parse_any)?;
-            if key != "crate" {
+            if key != "crate" && key != "wit" {
                 return Err(syn::Error::new(
                     key.span(),
-                    format!("unknown option `{key}`: the only option is `crate = \"path\"`"),
+                    format!(
+                        "unknown option `{key}`: expected `wit = \"path/to/file.wit+\"` or `crate = \"path\"`"
+                    ),
                 ));
             }
             input.parse::<Token![=]>()?;
-            let path: LitStr = input.parse()?;
-            krate = path.parse()?;
+            let value: LitStr = input.parse()?;
+            if key == "wit" {
+                wit = Some(value);
+            } else {
+                krate = value.parse()?;
+            }
         }
-        Ok(Args { interface, krate })
+        Ok(Args {
+            interface,
+            interface_lit: lit,
+            wit,
+            krate,
+        })
     }
 }
 

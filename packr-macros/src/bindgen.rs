@@ -153,9 +153,7 @@ pub(crate) fn bindgen(input: TokenStream) -> TokenStream {
 }
 
 fn expand(opts: &Options) -> syn::Result<TokenStream> {
-    let root = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
-    let path = std::path::Path::new(&root).join(opts.path.value());
-    let pkg = Package::load(&path).map_err(|e| syn::Error::new(opts.path.span(), e.to_string()))?;
+    let (pkg, path) = crate::paths::load(&opts.path)?;
     let world_name = opts.world.as_ref().map(LitStr::value);
     let world = pkg.world(world_name.as_deref()).map_err(|e| {
         let span = opts.world.as_ref().map_or(opts.path.span(), LitStr::span);
@@ -175,22 +173,7 @@ fn expand(opts: &Options) -> syn::Result<TokenStream> {
     };
 
     // Rebuild when the WIT+ files change.
-    let mut files: Vec<String> = Vec::new();
-    if path.is_dir() {
-        if let Ok(dir) = std::fs::read_dir(&path) {
-            for e in dir.flatten() {
-                let p = e.path();
-                if p.to_str()
-                    .is_some_and(|s| s.ends_with(".wit+") || s.ends_with(".wit"))
-                {
-                    files.push(p.display().to_string());
-                }
-            }
-        }
-    } else {
-        files.push(path.display().to_string());
-    }
-    files.sort();
+    let files = crate::paths::sources(&path);
 
     let mut modules = Vec::new();
     for iface in &pkg.interfaces {
@@ -864,4 +847,93 @@ fn field_ident(name: &str) -> Ident {
 
 fn module_ident(name: &str) -> Ident {
     field_ident(name)
+}
+
+/// Snapshot tests of the expanded code for three worlds. A change to the
+/// generator shows up as a diff here; re-bless with
+/// `PACKR_BLESS=1 cargo test -p packr-macros snapshot`.
+#[cfg(test)]
+mod snapshots {
+    use std::io::Write;
+    use std::path::Path;
+    use std::process::{Command, Stdio};
+
+    fn rustfmt(code: &str) -> String {
+        let mut child = Command::new("rustfmt")
+            .args(["--edition", "2024"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("rustfmt (part of the toolchain) formats the snapshots");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(code.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "rustfmt rejected the expansion");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn check(name: &str, options: &str) {
+        let expanded = super::bindgen(options.parse().unwrap()).to_string();
+        assert!(
+            !expanded.contains("compile_error"),
+            "{name}: the expansion is an error: {expanded}"
+        );
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let text = rustfmt(&expanded).replace(&root.display().to_string(), "$WORKSPACE");
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("snapshots")
+            .join(format!("{name}.expanded.rs"));
+        if std::env::var_os("PACKR_BLESS").is_some() {
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, &text).unwrap();
+            return;
+        }
+        let blessed = std::fs::read_to_string(&file).unwrap_or_default();
+        if blessed != text {
+            let line = blessed
+                .lines()
+                .zip(text.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| blessed.lines().count().min(text.lines().count()));
+            panic!(
+                "the expansion of {name} differs from {} from line {} on:\n  blessed: {:?}\n  now:     {:?}\nre-bless with PACKR_BLESS=1 if the change is intended",
+                file.display(),
+                line + 1,
+                blessed.lines().nth(line),
+                text.lines().nth(line)
+            );
+        }
+    }
+
+    #[test]
+    fn snapshot_theater_world() {
+        check(
+            "theater",
+            r#"{ path: "../wit/theater.wit+", world: "actor", async: ["runtime.shutdown", "store.store"] }"#,
+        );
+    }
+
+    #[test]
+    fn snapshot_tree_world() {
+        check("tree", r#""../wit/tree.wit+""#);
+    }
+
+    #[test]
+    fn snapshot_files_world() {
+        check(
+            "files",
+            r#"{
+                path: "../wit/files.wit+",
+                world: "files",
+                async: ["fs.walk"],
+                trappable: ["fs.chmod"],
+                derives: [Eq, Hash],
+                with: { "test:files/types.point" => crate::files::Point },
+            }"#,
+        );
+    }
 }

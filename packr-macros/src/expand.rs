@@ -63,6 +63,12 @@ pub(crate) fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStrea
             }
         }
     }
+    let mut wit_files = Vec::new();
+    if let Some(a) = &args
+        && let Some(wit) = &a.wit
+    {
+        wit_files = crate::wit_check::check(a, wit, &methods, &mut errors);
+    }
     let (Some(args), true) = (args, errors.is_empty()) else {
         let errors = errors.iter().map(syn::Error::to_compile_error);
         // The impl itself, unchanged (minus `#[host]`): the user's code still
@@ -70,7 +76,8 @@ pub(crate) fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStrea
         return quote!(#imp #(#errors)*);
     };
     let generated = expand(&args, &imp, &methods, store);
-    quote!(#imp #generated)
+    // Editing the WIT+ file re-checks the impl.
+    quote!(#imp #generated #(const _: &str = include_str!(#wit_files);)*)
 }
 
 fn expand(
@@ -168,6 +175,8 @@ fn expand(
                 .name
                 .to_string()
                 .trim_start_matches("r#")
+                // `_unused` is still `unused` in WIT.
+                .trim_matches('_')
                 .replace('_', "-");
             let ty = &p.ty;
             let vt = match p.borrow {

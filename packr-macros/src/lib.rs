@@ -12,6 +12,8 @@ mod args;
 mod bindgen;
 mod expand;
 mod method;
+mod paths;
+mod wit_check;
 
 use proc_macro::TokenStream;
 
@@ -43,6 +45,11 @@ use proc_macro::TokenStream;
 ///   parameter `cx: &mut packr::Ctx<'_, Store>` (sync) or
 ///   `cx: packr::Ctx<'_, Store>` (async); the impl then registers on
 ///   `HostBuilder<Store>` only.
+/// * `#[host_interface("ns:pkg/iface", wit = "wit/file.wit+")]` checks the
+///   impl against the interface's declaration in that WIT+ file (relative
+///   to the crate root) at compile time: an undeclared function, a
+///   parameter or result of another type, a missing function are errors
+///   on the offending method, parameter or result.
 #[proc_macro_attribute]
 pub fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::host_interface(attr.into(), item.into()).into()

@@ -21,3 +21,13 @@ fn host_interface() {
     t.compile_fail("ui/host_interface/fail/*.rs");
     t.pass("ui/host_interface/pass/*.rs");
 }
+
+/// `packr::bindgen!`: WIT+ mistakes are errors with the file position, on
+/// the macro's literal; a handler that disagrees with the generated trait
+/// gets rustc's error on its own method. Worlds live in `ui/wit/`.
+#[test]
+fn bindgen() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("ui/bindgen/fail/*.rs");
+    t.pass("ui/bindgen/pass/*.rs");
+}

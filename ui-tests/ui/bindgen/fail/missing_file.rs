@@ -1,0 +1,3 @@
+packr::bindgen!("../../wit/nope.wit+");
+
+fn main() {}

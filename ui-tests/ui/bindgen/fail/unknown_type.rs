@@ -1,0 +1,4 @@
+// A type the package does not declare.
+packr::bindgen!("../../wit/unknown-type.wit+");
+
+fn main() {}

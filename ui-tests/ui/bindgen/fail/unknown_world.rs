@@ -1,0 +1,3 @@
+packr::bindgen!({ path: "../../wit/kv.wit+", world: "kvs" });
+
+fn main() {}

@@ -1,0 +1,13 @@
+struct Kv;
+
+#[packr::host_interface("test:kv/store", wit = "../../wit/kv.wit+")]
+impl Kv {
+    fn get(&mut self, _key: String) -> Option<Vec<u8>> {
+        None
+    }
+    fn count(&mut self) -> u32 {
+        0
+    }
+}
+
+fn main() {}
