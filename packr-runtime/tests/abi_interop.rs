@@ -3,7 +3,7 @@
 //! each side decodes the other's bytes to the same value.
 
 use packr_abi as reference;
-use packr_runtime::abi::{self, Value, ValueType};
+use packr_runtime::abi::{self, Name, Value, ValueType};
 use proptest::prelude::*;
 
 fn to_ref_type(t: &ValueType) -> reference::ValueType {
@@ -29,8 +29,8 @@ fn to_ref_type(t: &ValueType) -> reference::ValueType {
             ok: Box::new(to_ref_type(ok)),
             err: Box::new(to_ref_type(err)),
         },
-        ValueType::Record(n) => R::Record(n.clone()),
-        ValueType::Variant(n) => R::Variant(n.clone()),
+        ValueType::Record(n) => R::Record(n.to_string()),
+        ValueType::Variant(n) => R::Variant(n.to_string()),
         ValueType::Tuple(items) => R::Tuple(items.iter().map(to_ref_type).collect()),
     }
 }
@@ -73,8 +73,11 @@ fn to_ref(v: &Value) -> reference::Value {
             },
         },
         Value::Record { type_name, fields } => R::Record {
-            type_name: type_name.clone(),
-            fields: fields.iter().map(|(n, v)| (n.clone(), to_ref(v))).collect(),
+            type_name: type_name.to_string(),
+            fields: fields
+                .iter()
+                .map(|(n, v)| (n.to_string(), to_ref(v)))
+                .collect(),
         },
         Value::Variant {
             type_name,
@@ -82,8 +85,8 @@ fn to_ref(v: &Value) -> reference::Value {
             tag,
             payload,
         } => R::Variant {
-            type_name: type_name.clone(),
-            case_name: case_name.clone(),
+            type_name: type_name.to_string(),
+            case_name: case_name.to_string(),
             tag: *tag as usize,
             payload: payload.iter().map(to_ref).collect(),
         },
@@ -91,8 +94,8 @@ fn to_ref(v: &Value) -> reference::Value {
     }
 }
 
-fn name() -> impl Strategy<Value = String> {
-    "[a-z][a-z0-9-]{0,8}"
+fn name() -> impl Strategy<Value = Name> {
+    "[a-z][a-z0-9-]{0,8}".prop_map(Name::from)
 }
 
 /// Types for list elements, option inners and result sides.

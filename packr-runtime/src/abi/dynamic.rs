@@ -1,7 +1,9 @@
 //! Encoding and decoding the dynamic [`Value`].
 
 use super::graph_value::bounded_capacity;
-use super::{AbiError, AbiErrorKind, Decoder, Encoder, GraphValue, Kind, Reader, Value, ValueType};
+use super::{
+    AbiError, AbiErrorKind, Decoder, Encoder, GraphValue, Kind, Name, Reader, Value, ValueType,
+};
 
 /// Writes the type descriptor of `ty` (ABI.md §1).
 ///
@@ -119,8 +121,8 @@ pub(crate) fn read_value_type(r: &mut Reader<'_>, depth: u32) -> Result<ValueTyp
             let err = Box::new(deeper(r)?);
             ValueType::Result { ok, err }
         }
-        Kind::Record => ValueType::Record(r.str()?.to_owned()),
-        Kind::Variant => ValueType::Variant(r.str()?.to_owned()),
+        Kind::Record => ValueType::Record(Name::new(r.str()?)),
+        Kind::Variant => ValueType::Variant(Name::new(r.str()?)),
         Kind::Tuple => {
             let n = r.u32()? as usize;
             if n > r.remaining() {
@@ -489,13 +491,13 @@ fn decode_result(dec: &mut Decoder<'_>, index: u32) -> Result<Value, AbiError> {
 #[inline(never)]
 fn decode_record(dec: &mut Decoder<'_>, index: u32) -> Result<Value, AbiError> {
     let rec = dec.enter_record(index)?;
-    let mut fields = Vec::with_capacity(bounded_capacity::<(String, Value)>(rec.len()));
+    let mut fields = Vec::with_capacity(bounded_capacity::<(Name, Value)>(rec.len()));
     for (name, child) in rec.fields() {
-        fields.push((name.to_owned(), Value::decode_node(dec, child)?));
+        fields.push((Name::new(name), Value::decode_node(dec, child)?));
     }
     dec.leave(index);
     Ok(Value::Record {
-        type_name: rec.type_name().to_owned(),
+        type_name: Name::new(rec.type_name()),
         fields,
     })
 }
@@ -509,8 +511,8 @@ fn decode_variant(dec: &mut Decoder<'_>, index: u32) -> Result<Value, AbiError> 
     }
     dec.leave(index);
     Ok(Value::Variant {
-        type_name: v.type_name.to_owned(),
-        case_name: v.case_name.to_owned(),
+        type_name: Name::new(v.type_name),
+        case_name: Name::new(v.case_name),
         tag: v.tag,
         payload,
     })

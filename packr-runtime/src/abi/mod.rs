@@ -30,6 +30,7 @@ pub mod flags;
 mod graph_value;
 mod kind;
 mod limits;
+mod name;
 mod value;
 
 pub use decoder::{Children, Decoder, Reader, RecordReader, VariantNode};
@@ -41,6 +42,7 @@ pub use graph_value::{
 };
 pub use kind::Kind;
 pub use limits::Limits;
+pub use name::Name;
 pub use value::{Value, ValueType};
 
 /// Encodes `value` into a new CGRF buffer.

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::Name;
+
 /// The type of a value as carried in type descriptors (ABI.md §1).
 ///
 /// Records and variants are identified by their type name only, as on the
@@ -36,9 +38,9 @@ pub enum ValueType {
         err: Box<ValueType>,
     },
     /// A record, by type name.
-    Record(String),
+    Record(Name),
     /// A variant (or enum), by type name.
-    Variant(String),
+    Variant(Name),
     Tuple(Vec<ValueType>),
     Flags,
 }
@@ -139,13 +141,13 @@ pub enum Value {
     },
     /// A record: fields in order, each with its wire name.
     Record {
-        type_name: String,
-        fields: Vec<(String, Value)>,
+        type_name: Name,
+        fields: Vec<(Name, Value)>,
     },
     /// A variant case (an enum case has no payload).
     Variant {
-        type_name: String,
-        case_name: String,
+        type_name: Name,
+        case_name: Name,
         tag: u32,
         payload: Vec<Value>,
     },
