@@ -110,5 +110,23 @@ fn bytes_64k(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, codec_tree, bytes_64k);
+/// The codec's share of a hostcall-add call: decode the `(20, 22)`
+/// argument tuple, encode the s32 result into a reused buffer.
+fn hostcall_codec(c: &mut Criterion) {
+    let args = abi::encode(&(20i32, 22i32)).unwrap();
+    let mut g = c.benchmark_group("hostcall-codec");
+    g.bench_function("decode (s32, s32)", |b| {
+        b.iter(|| abi::decode_as::<(i32, i32)>(black_box(&args)).unwrap())
+    });
+    let mut out = Vec::new();
+    g.bench_function("encode s32", |b| {
+        b.iter(|| {
+            let buf = std::mem::take(&mut out);
+            out = abi::encode_into(black_box(&42i32), buf).unwrap();
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, codec_tree, bytes_64k, hostcall_codec);
 criterion_main!(benches);

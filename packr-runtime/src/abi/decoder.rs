@@ -110,7 +110,8 @@ pub struct Decoder<'a> {
 
 impl<'a> Decoder<'a> {
     /// Checks the header and the framing of every node.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     pub fn new(buf: &'a [u8], limits: &'a Limits) -> Result<Self, AbiError> {
         // Filled through `&mut self`, so the node table is written where
         // it lives rather than assembled and moved.
@@ -127,6 +128,8 @@ impl<'a> Decoder<'a> {
         Ok(dec)
     }
 
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
     fn index(&mut self) -> Result<(), AbiError> {
         let (buf, limits) = (self.buf, self.limits);
         // Offsets must leave the table's ON_PATH bit free.

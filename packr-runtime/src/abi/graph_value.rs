@@ -209,7 +209,10 @@ macro_rules! fixed_width {
             fn encode_node(&self, enc: &mut Encoder) -> Result<u32, AbiError> {
                 Ok(enc.scalar(Kind::$kind, &self.to_le_bytes()))
             }
-            #[inline]
+            // Forced inline in optimised builds: a scalar is a handful of
+            // instructions, and returning it through memory costs more.
+            #[cfg_attr(not(debug_assertions), inline(always))]
+            #[cfg_attr(debug_assertions, inline)]
             fn decode_node(dec: &mut Decoder<'_>, index: u32) -> Result<Self, AbiError> {
                 Ok(<$t>::from_le_bytes(dec.fixed::<$n>(index, Kind::$kind)?))
             }
