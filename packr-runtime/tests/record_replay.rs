@@ -370,3 +370,50 @@ fn an_after_without_before_is_recorded_whole() {
         ]
     );
 }
+
+#[test]
+fn repeated_payloads_are_recorded_exactly_and_survive_a_file_round_trip() {
+    let mut r = Recorder::new();
+    for round in 0..2 {
+        // Same input, changing outputs; changing inputs, same output; two
+        // functions interleaved so each compares with its own last call.
+        for i in 0..5u8 {
+            r.before(&ADD, b"(20, 22)").unwrap();
+            r.after(&ADD, b"(20, 22)", &[i]).unwrap();
+            r.before(&LOG, &[i, i]).unwrap();
+            r.after(&LOG, &[i, i], b"unit").unwrap();
+        }
+        // A payload equal to another function's last one, and one that
+        // only has the same length as the last.
+        r.before(&NOW, b"unit").unwrap();
+        r.after(&NOW, b"unit", b"(20, 22)").unwrap();
+        r.before(&LOG, &[9, 9]).unwrap();
+        r.after(&LOG, &[9, 9], b"tinu").unwrap();
+        let log = std::mem::take(&mut r).seal();
+        let mut expected: Vec<(&str, Vec<u8>, Vec<u8>)> = Vec::new();
+        for i in 0..5u8 {
+            expected.push(("add", b"(20, 22)".to_vec(), vec![i]));
+            expected.push(("log", vec![i, i], b"unit".to_vec()));
+        }
+        expected.push(("now", b"unit".to_vec(), b"(20, 22)".to_vec()));
+        expected.push(("log", vec![9, 9], b"tinu".to_vec()));
+        let seen = |log: &CallLog| -> Vec<(String, Vec<u8>, Vec<u8>)> {
+            log.entries()
+                .map(|c| (c.function.to_string(), c.input.to_vec(), c.output.to_vec()))
+                .collect()
+        };
+        let want: Vec<_> = expected
+            .iter()
+            .map(|(f, i, o)| (f.to_string(), i.clone(), o.clone()))
+            .collect();
+        assert_eq!(seen(&log), want, "round {round}");
+        let mut file = Vec::new();
+        log.write_to(&mut file).unwrap();
+        assert_eq!(seen(&CallLog::read_from(&file[..]).unwrap()), want);
+        // A cleared recorder must not reuse bytes from before the clear.
+        r = Recorder::new();
+        r.before(&ADD, b"(1, 1)").unwrap();
+        r.after(&ADD, b"(1, 1)", &[2]).unwrap();
+        r.clear();
+    }
+}

@@ -4,7 +4,9 @@
 //! Two backends implement the same surface: wasmtime (a compiler, the
 //! default) and wasmi (an interpreter, no JIT, fast start-up). The backend
 //! is chosen at run time with [`EngineConfig::kind`]; host functions,
-//! generated code and instances look the same on both.
+//! generated code and instances look the same on both. To choose at compile
+//! time, enable only the `wasmtime` or only the `wasmi` feature: the other
+//! backend is then not built at all and [`EngineKind`] has one variant.
 //!
 //! ```
 //! use packr_runtime::engine::{CoreValue, Engine, Module};

@@ -191,16 +191,26 @@ fn place<T>(
     out_ptr: i32,
     out_len: i32,
 ) -> Step {
-    let len = out.len() as u32;
+    state.out = out;
+    place_out(state, mem, f, out_ptr, out_len)
+}
+
+/// Delivers the result waiting in `state.out`.
+#[inline]
+fn place_out<T>(
+    state: &mut CallState<T>,
+    mem: &mut [u8],
+    f: &HostFunction<T>,
+    out_ptr: i32,
+    out_len: i32,
+) -> Step {
+    let len = state.out.len() as u32;
     if len <= state.scratch_len {
-        let result = write_result(mem, state.scratch, &out, out_ptr, out_len);
-        state.out = out;
-        return match result {
+        return match write_result(mem, state.scratch, &state.out, out_ptr, out_len) {
             Ok(()) => Step::Status(0),
             Err(what) => guest_fault(state, f, what),
         };
     }
-    state.out = out;
     if !state.allocate_large {
         let room = state.scratch_len;
         return guest_fault(
@@ -229,42 +239,34 @@ pub(crate) fn host_call<T>(
         Ok(begun) => begun,
         Err(step) => return step,
     };
-    let out = match replayed {
-        Some(out) => out,
+    // The output is encoded into `state.out` in place: moving the buffer
+    // in and out of the call costs store-forwarding stalls on the hot path.
+    match replayed {
+        Some(out) => state.out = out,
         None => {
-            let mut out = std::mem::take(&mut state.out);
-            out.clear();
+            state.out.clear();
             let memory = &*mem;
             let input = &memory[input.clone()];
+            let (data, out) = (&mut state.data, &mut state.out);
             // A panic must never unwind through wasm frames: it becomes a trap.
             let run = catch_unwind(AssertUnwindSafe(|| {
-                body(
-                    &mut Ctx::with_memory(&mut state.data, memory),
-                    input,
-                    &mut out,
-                )
+                body(&mut Ctx::with_memory(data, memory), input, out)
             }));
             match run {
-                Ok(Ok(())) => out,
-                Ok(Err(e)) => {
-                    state.out = out;
-                    return failed(state, f, e);
-                }
-                Err(panic) => {
-                    state.out = out;
-                    return panicked(state, f, &*panic);
-                }
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return failed(state, f, e),
+                Err(panic) => return panicked(state, f, &*panic),
             }
         }
-    };
+    }
     if let Some(Err(e)) = state
         .interceptor
         .as_mut()
-        .map(|i| i.after(&info(f), &mem[input.clone()], &out))
+        .map(|i| i.after(&info(f), &mem[input.clone()], &state.out))
     {
         return trap(state, f, format!("interceptor: {e}"));
     }
-    place(state, mem, f, out, out_ptr, out_len)
+    place_out(state, mem, f, out_ptr, out_len)
 }
 
 /// Polls a host future, turning a panic in any poll into an `Err` with the
@@ -344,6 +346,7 @@ pub(crate) fn no_memory<T>(state: &mut CallState<T>, f: &HostFunction<T>) -> Ste
 
 /// Copies `out` to `at` and writes its pointer and length into the guest's
 /// two result slots, all bounds-checked.
+#[inline]
 fn write_result(
     mem: &mut [u8],
     at: u32,

@@ -371,14 +371,16 @@ fn parse(bytes: &[u8]) -> Result<CallLog, LogFileError> {
         ) else {
             return Err(malformed("a name is not UTF-8"));
         };
-        parts.push_record(&CallRecord {
-            kind,
-            interface,
-            function,
-            input,
-            output,
-            completed,
-        });
+        parts
+            .push_record(&CallRecord {
+                kind,
+                interface,
+                function,
+                input,
+                output,
+                completed,
+            })
+            .map_err(|e| malformed(&e.to_string()))?;
         hashes.push(h);
     }
     let head = c.take(HASH).ok_or(if truncated {

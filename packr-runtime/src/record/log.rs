@@ -62,9 +62,11 @@ impl<'a> CallRecord<'a> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Entry {
     pub input_at: usize,
-    pub input_len: usize,
     pub output_at: usize,
-    pub output_len: usize,
+    // 32-bit lengths keep an entry at 32 bytes: recording writes one per
+    // call, and at a million calls the log's memory traffic is its cost.
+    pub input_len: u32,
+    pub output_len: u32,
     pub name: u32,
     pub kind: CallKind,
     pub completed: bool,
@@ -97,6 +99,24 @@ impl Names {
     }
 }
 
+/// A call's input or output of 4 GiB or more, which a log cannot hold
+/// (guest memory is 4 GiB in all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PayloadTooLarge;
+
+impl std::fmt::Display for PayloadTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a call payload of 4 GiB or more cannot be recorded")
+    }
+}
+
+impl std::error::Error for PayloadTooLarge {}
+
+#[inline]
+pub(crate) fn payload_len(bytes: &[u8]) -> Result<u32, PayloadTooLarge> {
+    u32::try_from(bytes.len()).map_err(|_| PayloadTooLarge)
+}
+
 /// The unsealed parts of a log: one byte arena, fixed-size entries, names.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Parts {
@@ -113,20 +133,24 @@ impl Parts {
         at
     }
 
-    pub fn push_record(&mut self, r: &CallRecord<'_>) {
+    /// Appends a whole record; `Err` for a payload of 4 GiB or more.
+    pub fn push_record(&mut self, r: &CallRecord<'_>) -> Result<(), PayloadTooLarge> {
+        let output = if r.completed { r.output } else { &[] };
+        let input_len = payload_len(r.input)?;
+        let output_len = payload_len(output)?;
         let name = self.names.intern(r.interface, r.function);
         let input_at = self.push_bytes(r.input);
-        let output = if r.completed { r.output } else { &[] };
         let output_at = self.push_bytes(output);
         self.entries.push(Entry {
             input_at,
-            input_len: r.input.len(),
+            input_len,
             output_at,
-            output_len: output.len(),
+            output_len,
             name,
             kind: r.kind,
             completed: r.completed,
         });
+        Ok(())
     }
 
     pub fn record(&self, e: &Entry) -> CallRecord<'_> {
@@ -135,8 +159,8 @@ impl Parts {
             kind: e.kind,
             interface,
             function,
-            input: &self.arena[e.input_at..e.input_at + e.input_len],
-            output: &self.arena[e.output_at..e.output_at + e.output_len],
+            input: &self.arena[e.input_at..e.input_at + e.input_len as usize],
+            output: &self.arena[e.output_at..e.output_at + e.output_len as usize],
             completed: e.completed,
         }
     }
@@ -200,10 +224,17 @@ impl CallLog {
     /// assert_eq!(log.len(), 2);
     /// assert_eq!(log.get(1), Some(r));
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// If a record's input or output is 4 GiB or more: no guest can pass or
+    /// receive that much, and a log does not hold it.
     pub fn from_records<'a>(records: impl IntoIterator<Item = CallRecord<'a>>) -> CallLog {
         let mut parts = Parts::default();
         for r in records {
-            parts.push_record(&r);
+            if let Err(e) = parts.push_record(&r) {
+                panic!("CallLog::from_records: {e}");
+            }
         }
         parts.seal()
     }

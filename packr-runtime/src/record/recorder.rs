@@ -1,11 +1,16 @@
 //! The recording interceptor: appends calls to an arena, hashes when sealed.
 
-use super::log::{CallLog, Entry, Parts};
+use super::log::{CallLog, Entry, Parts, payload_len};
 use crate::intercept::{CallInfo, CallInterceptor, Intercept, InterceptError};
 
 /// How many recently used (interface, function) pairs are checked before
 /// the name table is consulted.
 const RECENT: usize = 4;
+
+/// Payloads up to this size are compared with the same function's previous
+/// payload and stored once when equal. Beyond it, comparing costs about
+/// what copying does.
+const REUSE_MAX: usize = 1024;
 
 /// Records every call it sees, in order, for [`Replayer`](super::Replayer).
 ///
@@ -37,8 +42,12 @@ pub struct Recorder {
     parts: Parts,
     /// Recently used name ids, most recent first (`u32::MAX`: empty).
     recent: [u32; RECENT],
-    /// Entries that started and have not returned yet, innermost last.
-    open: Vec<usize>,
+    /// Entries that started and have not returned yet, innermost last,
+    /// with the address of the names they were started with.
+    open: Vec<(usize, NamesAt)>,
+    /// Per name id, the arena ranges `(at, len)` of its last input and
+    /// last output: a call repeating them shares the bytes.
+    last: Vec<[(usize, usize); 2]>,
 }
 
 impl Default for Recorder {
@@ -58,6 +67,7 @@ impl Recorder {
             parts: Parts::default(),
             recent: [u32::MAX; RECENT],
             open: Vec::new(),
+            last: Vec::new(),
         }
     }
 
@@ -109,6 +119,7 @@ impl Recorder {
         self.parts.arena.clear();
         self.parts.entries.clear();
         self.open.clear();
+        self.last.iter_mut().for_each(|l| *l = [(0, 0); 2]);
     }
 
     /// Seals the log: computes its hash chain. Calls still running (that
@@ -159,26 +170,57 @@ impl Recorder {
     #[inline(never)]
     fn intern_slow(&mut self, call: &CallInfo<'_>) -> u32 {
         let id = self.parts.names.intern(call.interface, call.function);
+        if self.last.len() <= id as usize {
+            self.last.resize(id as usize + 1, [(0, 0); 2]);
+        }
         self.recent.copy_within(0..RECENT - 1, 1);
         self.recent[0] = id;
         id
     }
 
     #[inline]
-    fn start(&mut self, call: &CallInfo<'_>, input: &[u8]) -> usize {
+    fn start(&mut self, call: &CallInfo<'_>, input: &[u8]) -> Result<usize, InterceptError> {
+        let input_len = payload_len(input).map_err(InterceptError::new)?;
         let name = self.intern(call);
-        let input_at = self.parts.push_bytes(input);
+        let input_at = self.store(name, INPUT, input);
         let index = self.parts.entries.len();
         self.parts.entries.push(Entry {
             input_at,
-            input_len: input.len(),
+            input_len,
             output_at: 0,
             output_len: 0,
             name,
             kind: call.kind,
             completed: false,
         });
-        index
+        Ok(index)
+    }
+}
+
+const INPUT: usize = 0;
+const OUTPUT: usize = 1;
+
+impl Recorder {
+    /// Puts `bytes` in the arena and returns where they start, sharing the
+    /// bytes of `name`'s previous payload on this `side` when equal. Hosts
+    /// call the same functions with the same small payloads over and over
+    /// (unit results, empty inputs, polling): stored once, the log writes
+    /// far fewer bytes per call, which is most of what recording costs.
+    #[inline]
+    fn store(&mut self, name: u32, side: usize, bytes: &[u8]) -> usize {
+        let Some(last) = self.last.get_mut(name as usize) else {
+            return self.parts.push_bytes(bytes);
+        };
+        let (at, len) = last[side];
+        if len == bytes.len()
+            && len <= REUSE_MAX
+            && self.parts.arena.get(at..at + len) == Some(bytes)
+        {
+            return at;
+        }
+        let at = self.parts.push_bytes(bytes);
+        last[side] = (at, bytes.len());
+        at
     }
 }
 
@@ -204,8 +246,8 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 impl CallInterceptor for Recorder {
     #[inline]
     fn before(&mut self, call: &CallInfo<'_>, input: &[u8]) -> Result<Intercept, InterceptError> {
-        let index = self.start(call, input);
-        self.open.push(index);
+        let index = self.start(call, input)?;
+        self.open.push((index, NamesAt::of(call)));
         Ok(Intercept::Proceed)
     }
 
@@ -216,28 +258,64 @@ impl CallInterceptor for Recorder {
         input: &[u8],
         output: &[u8],
     ) -> Result<(), InterceptError> {
+        // The common case: the innermost open call returns, announced with
+        // the very strings it started with (the engine passes the names of
+        // the registered function, alive across the call), so equal
+        // addresses mean equal names and no bytes are compared.
+        if let Some(&(index, at)) = self.open.last()
+            && at == NamesAt::of(call)
+            && self.parts.entries[index].kind == call.kind
+        {
+            self.open.pop();
+            let name = self.parts.entries[index].name;
+            return self.complete(index, name, output);
+        }
         let name = self.intern(call);
-        // The innermost open call is the one returning, unless calls above
-        // it failed without returning (they stay incomplete).
+        // Otherwise the innermost open call with these names is returning;
+        // calls above it failed without returning (they stay incomplete).
         let entries = &self.parts.entries;
         let found = self
             .open
             .iter()
-            .rposition(|&i| entries[i].name == name && entries[i].kind == call.kind);
+            .rposition(|&(i, _)| entries[i].name == name && entries[i].kind == call.kind);
         let index = match found {
             Some(at) => {
-                let index = self.open[at];
+                let index = self.open[at].0;
                 self.open.truncate(at);
                 index
             }
             // Returned without `before`: record it whole.
-            None => self.start(call, input),
+            None => self.start(call, input)?,
         };
-        let output_at = self.parts.push_bytes(output);
+        self.complete(index, name, output)
+    }
+}
+
+impl Recorder {
+    #[inline]
+    fn complete(&mut self, index: usize, name: u32, output: &[u8]) -> Result<(), InterceptError> {
+        let output_len = payload_len(output).map_err(InterceptError::new)?;
+        let output_at = self.store(name, OUTPUT, output);
         let e = &mut self.parts.entries[index];
         e.output_at = output_at;
-        e.output_len = output.len();
+        e.output_len = output_len;
         e.completed = true;
         Ok(())
+    }
+}
+
+/// Where a call's interface and function names live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NamesAt([usize; 4]);
+
+impl NamesAt {
+    #[inline]
+    fn of(call: &CallInfo<'_>) -> NamesAt {
+        NamesAt([
+            call.interface.as_ptr() as usize,
+            call.interface.len(),
+            call.function.as_ptr() as usize,
+            call.function.len(),
+        ])
     }
 }
