@@ -122,7 +122,8 @@ fn as_context(ty: &Type) -> Option<Type> {
     }
 }
 
-fn generic_args(seg: &syn::PathSegment) -> Vec<&Type> {
+/// The type arguments of a path segment (`Result<A, B>` → `[A, B]`).
+pub(crate) fn generic_args(seg: &syn::PathSegment) -> Vec<&Type> {
     match &seg.arguments {
         PathArguments::AngleBracketed(args) => args
             .args

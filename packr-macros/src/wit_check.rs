@@ -12,10 +12,9 @@
 //! benefit of the doubt; its `GraphValue` impl still has to fit the wire.
 
 use crate::args::Args;
-use crate::method::{Borrow, Method, Ret};
+use crate::method::{Borrow, Method, Ret, generic_args};
 use packr_runtime::wit::{Function, Interface, Package, Type, TypeDefKind};
 use quote::ToTokens;
-use syn::{GenericArgument, PathArguments};
 
 /// The files the declaration came from, for `include_str!` (so editing
 /// them rebuilds), or the errors found.
@@ -203,17 +202,7 @@ impl Checker<'_> {
         let Some(seg) = p.path.segments.last() else {
             return true;
         };
-        let args: Vec<&syn::Type> = match &seg.arguments {
-            PathArguments::AngleBracketed(a) => a
-                .args
-                .iter()
-                .filter_map(|a| match a {
-                    GenericArgument::Type(t) => Some(t),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let args = generic_args(seg);
         let ident = seg.ident.to_string();
         let primitive = match ident.as_str() {
             "bool" => Some(Type::Bool),

@@ -496,24 +496,7 @@ impl<T: Send + 'static> InterfaceBuilder<'_, T> {
         R: GraphValue + Send + 'static,
         F: for<'a> Fn(Ctx<'a, T>, P) -> HostFuture<'a, R> + Send + Sync + 'static,
     {
-        let limits = self.builder.limits;
-        self.func_async_codec(name, move |cx, input| {
-            // Decoding happens before the future exists, so the future
-            // never borrows guest memory.
-            let args = abi::decode_as_with_limits::<P>(input, &limits);
-            match args {
-                Err(e) => Box::pin(std::future::ready(Err(HostError::BadInput(e)))),
-                Ok(args) => {
-                    let future = f(cx, args);
-                    Box::pin(async move {
-                        let result = future.await;
-                        let mut out = Vec::new();
-                        encode_result(&result, &mut out)?;
-                        Ok(out)
-                    })
-                }
-            }
-        })
+        self.typed_async(name, f, Ok)
     }
 
     /// Registers a typed async function whose `Result<R, E>` travels as a
@@ -564,14 +547,33 @@ impl<T: Send + 'static> InterfaceBuilder<'_, T> {
         R: GraphValue + Send + 'static,
         F: for<'a> Fn(Ctx<'a, T>, P) -> HostFuture<'a, Result<R, Trap>> + Send + Sync + 'static,
     {
+        self.typed_async(name, f, |result| result)
+    }
+
+    /// The typed async registrations: decode, run the future, turn its
+    /// output into the result or a trap with `outcome`, encode.
+    fn typed_async<P, O, R, F>(
+        &mut self,
+        name: &str,
+        f: F,
+        outcome: fn(O) -> Result<R, Trap>,
+    ) -> Result<&mut Self, RegistrationError>
+    where
+        P: GraphValue + Send + 'static,
+        O: Send + 'static,
+        R: GraphValue + Send + 'static,
+        F: for<'a> Fn(Ctx<'a, T>, P) -> HostFuture<'a, O> + Send + Sync + 'static,
+    {
         let limits = self.builder.limits;
         self.func_async_codec(name, move |cx, input| {
+            // Decoding happens before the future exists, so the future
+            // never borrows guest memory.
             match abi::decode_as_with_limits::<P>(input, &limits) {
                 Err(e) => Box::pin(std::future::ready(Err(HostError::BadInput(e)))),
                 Ok(args) => {
                     let future = f(cx, args);
                     Box::pin(async move {
-                        let result = future.await.map_err(|t| HostError::Trap(t.0))?;
+                        let result = outcome(future.await).map_err(|t| HostError::Trap(t.0))?;
                         let mut out = Vec::new();
                         encode_result(&result, &mut out)?;
                         Ok(out)

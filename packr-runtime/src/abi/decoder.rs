@@ -320,13 +320,13 @@ impl<'a> Decoder<'a> {
     #[cfg_attr(debug_assertions, inline)]
     pub fn enter(&mut self, index: u32) -> Result<(Kind, Reader<'a>), AbiError> {
         let (kind, payload) = self.peek(index)?;
-        self.enter_peeked(index, payload)?;
+        self.enter_peeked(index)?;
         Ok((kind, Reader::new(index, payload)))
     }
 
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    fn enter_peeked(&mut self, index: u32, _payload: &'a [u8]) -> Result<(), AbiError> {
+    fn enter_peeked(&mut self, index: u32) -> Result<(), AbiError> {
         if self.depth >= self.limits.max_depth {
             return Err(AbiError::at(
                 index,
@@ -352,7 +352,7 @@ impl<'a> Decoder<'a> {
         if found != kind {
             return Err(AbiError::wrong_kind(index, kind, found));
         }
-        self.enter_peeked(index, payload)?;
+        self.enter_peeked(index)?;
         Ok(Reader::new(index, payload))
     }
 

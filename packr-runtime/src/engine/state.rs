@@ -173,26 +173,28 @@ pub(crate) fn deliver<T>(
     out: Vec<u8>,
     (out_ptr, out_len): (i32, i32),
 ) -> Step {
-    if let Some(Err(e)) = state
-        .interceptor
-        .as_mut()
-        .map(|i| i.after(&info(f), input, &out))
-    {
-        return trap(state, f, format!("interceptor: {e}"));
+    state.out = out;
+    if let Err(step) = intercept_after(state, f, input) {
+        return step;
     }
-    place(state, mem, f, out, out_ptr, out_len)
+    place_out(state, mem, f, out_ptr, out_len)
 }
 
-fn place<T>(
+/// Shows the interceptor the call's input and the output in `state.out`.
+#[inline]
+fn intercept_after<T>(
     state: &mut CallState<T>,
-    mem: &mut [u8],
     f: &HostFunction<T>,
-    out: Vec<u8>,
-    out_ptr: i32,
-    out_len: i32,
-) -> Step {
-    state.out = out;
-    place_out(state, mem, f, out_ptr, out_len)
+    input: &[u8],
+) -> Result<(), Step> {
+    match state
+        .interceptor
+        .as_mut()
+        .map(|i| i.after(&info(f), input, &state.out))
+    {
+        Some(Err(e)) => Err(trap(state, f, format!("interceptor: {e}"))),
+        _ => Ok(()),
+    }
 }
 
 /// Delivers the result waiting in `state.out`.
@@ -259,12 +261,8 @@ pub(crate) fn host_call<T>(
             }
         }
     }
-    if let Some(Err(e)) = state
-        .interceptor
-        .as_mut()
-        .map(|i| i.after(&info(f), &mem[input.clone()], &state.out))
-    {
-        return trap(state, f, format!("interceptor: {e}"));
+    if let Err(step) = intercept_after(state, f, &mem[input]) {
+        return step;
     }
     place_out(state, mem, f, out_ptr, out_len)
 }
