@@ -60,6 +60,19 @@ fn a_typed_host_call_round_trips(kind: EngineKind) {
     assert!(i.last_host_error().is_none());
 }
 
+fn a_call_from_memory_the_guest_grew_after_its_last_call_works(kind: EngineKind) {
+    let mut i = instance(EngineConfig {
+        kind,
+        ..Default::default()
+    });
+    // The first call sees one page of memory; the second passes its input
+    // and result slots in a page grown since.
+    assert_eq!(i.call::<_, i32>("ok", &()).unwrap(), 0);
+    assert_eq!(i.call::<_, i32>("grown", &()).unwrap(), 42);
+    assert_eq!(i.data().adds, 2);
+    assert!(i.last_host_error().is_none());
+}
+
 fn a_result_larger_than_the_scratch_area_is_allocated_in_the_guest(kind: EngineKind) {
     let mut i = instance(EngineConfig {
         kind,
@@ -375,6 +388,7 @@ fn a_host_function_can_trap_on_purpose(kind: EngineKind) {
 
 per_engine!(
     a_typed_host_call_round_trips,
+    a_call_from_memory_the_guest_grew_after_its_last_call_works,
     a_result_larger_than_the_scratch_area_is_allocated_in_the_guest,
     bad_pointers_and_lengths_get_status_minus_one_and_reach_the_error_handler,
     malformed_bytes_and_the_wrong_type_are_bad_input,

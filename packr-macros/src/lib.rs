@@ -20,15 +20,29 @@ use proc_macro::TokenStream;
 /// Registers every method of an impl block as a host function of one
 /// interface, by implementing `packr::HostInterface` for the type.
 ///
-/// ```ignore
+/// ```
+/// use packr::host::HostBuilder;
+/// use packr::HostInterface; // brings `add_to_linker` into scope
+///
+/// #[derive(Default)]
+/// struct RuntimeHost { lines: Vec<String>, id: String }
+///
 /// #[packr::host_interface("theater:simple/runtime")]
 /// impl RuntimeHost {
 ///     fn log(&mut self, msg: String) { self.lines.push(msg) }
 ///     #[host(name = "self")]
 ///     fn actor_id(&self) -> String { self.id.clone() }
-///     async fn fetch(&mut self, url: String) -> Result<Vec<u8>, String> { ... }
+///     async fn fetch(&mut self, url: String) -> Result<Vec<u8>, String> {
+///         Err(format!("offline: {url}"))
+///     }
 /// }
-/// // later: RuntimeHost::add_to_linker(&mut host, |store| &mut store.runtime)?;
+///
+/// #[derive(Default)]
+/// struct Store { runtime: RuntimeHost }
+///
+/// let mut host = HostBuilder::<Store>::new();
+/// RuntimeHost::add_to_linker(&mut host, |store| &mut store.runtime)?;
+/// # Ok::<(), packr::host::RegistrationError>(())
 /// ```
 ///
 /// * WIT names are the method names in kebab-case; `#[host(name = "...")]`
@@ -60,10 +74,38 @@ pub fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// trait and its `add_to_linker(builder, get)`, and per exported interface
 /// an `Exports` handle with typed `call_*` methods.
 ///
-/// ```ignore
-/// packr::bindgen!("wit/theater.wit+");
-/// packr::bindgen!({ path: "wit/theater.wit+", world: "actor", async: ["runtime.shutdown"] });
 /// ```
+/// // The path is relative to the root of the crate that invokes the macro
+/// // (here packr-macros; from your crate it is typically "wit/....wit+").
+/// packr::bindgen!("../wit/tree.wit+");
+///
+/// use types::{Node, Tree};
+///
+/// /// The handler for the imported interface `test:tree/host`.
+/// struct Mirror;
+///
+/// impl host::Host for Mirror {
+///     fn mirror(&mut self, t: Tree) -> Tree {
+///         t
+///     }
+///     fn depth(&mut self, _n: Node, _limit: u32) -> Result<u32, String> {
+///         Ok(1)
+///     }
+/// }
+///
+/// fn main() -> Result<(), packr::host::RegistrationError> {
+///     let mut builder = packr::host::HostBuilder::<Mirror>::new();
+///     host::add_to_linker(&mut builder, |store| store)?;
+///     Ok(())
+/// }
+/// ```
+///
+/// The long form takes options: `packr::bindgen!({ path: "wit/theater.wit+",
+/// world: "actor", async: ["runtime.shutdown"] })`, where `world` picks
+/// one of several worlds, `async` and `trappable` list imported functions
+/// (`"iface.func"`) that become `async fn` or return `Result<_, Trap>`,
+/// `derives` adds derives to every generated type, and `with` maps a WIT
+/// type to an existing Rust type.
 ///
 /// Paths are relative to the crate root; editing the file rebuilds. WIT+
 /// mistakes are compile errors with the file position.

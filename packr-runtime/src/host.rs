@@ -630,6 +630,9 @@ impl<T> InterfaceBuilder<'_, T> {
 #[doc(hidden)]
 #[inline]
 pub fn encode_result<R: GraphValue>(result: &R, out: &mut Vec<u8>) -> Result<(), HostError> {
+    if result.encode_flat(out) {
+        return Ok(());
+    }
     let mut enc = Encoder::with_buffer(std::mem::take(out));
     let root = result.encode_node(&mut enc).map_err(HostError::BadOutput)?;
     *out = enc.finish(root);

@@ -53,6 +53,16 @@
     (if (result i32) (i32.eq (local.get $st) (i32.const 1)) (then (i32.const 0)) (else (i32.const 1))))
   (func (export "boom") (param i32 i32 i32 i32) (result i32)
     (call $status (call $boom (i32.const 1200) (i32.const 28) (i32.const 512) (i32.const 516)) (local.get 2) (local.get 3)))
+;; Grows memory by a page and calls add with its input and result slots
+  ;; in the new page; returns the sum the host wrote (or a failed status).
+  (func (export "grown") (param i32 i32 i32 i32) (result i32)
+    (local $st i32)
+    (drop (memory.grow (i32.const 1)))
+    (memory.copy (i32.const 65636) (i32.const 1024) (i32.const 60))
+    (local.set $st (call $add (i32.const 65636) (i32.const 60) (i32.const 65600) (i32.const 65604)))
+    (if (result i32) (i32.eqz (local.get $st))
+      (then (call $status (i32.load (i32.add (i32.load (i32.const 65600)) (i32.const 24))) (local.get 2) (local.get 3)))
+      (else (call $status (local.get $st) (local.get 2) (local.get 3)))))
   (func (export "trap") (param i32 i32 i32 i32) (result i32)
     unreachable)
   (func (export "spin") (param i32 i32 i32 i32) (result i32)

@@ -1,7 +1,7 @@
 //! The typed fast path: Rust types that encode straight into a CGRF buffer
 //! and decode straight out of one, with no intermediate [`Value`](super::Value).
 
-use super::{AbiError, AbiErrorKind, Decoder, Encoder, Kind};
+use super::{AbiError, AbiErrorKind, Decoder, Encoder, Kind, Limits, flat};
 
 /// A Rust type that crosses the Graph ABI.
 ///
@@ -76,6 +76,44 @@ pub trait GraphValue: Sized {
         let _ = (data, count);
         Err(AbiError::invalid(index, "type has no packed array form"))
     }
+
+    /// The node kind when this type is one fixed-width scalar node whose
+    /// payload is the low bytes of [`flat_bits`](Self::flat_bits): such
+    /// types, and tuples of them, take the canonical-form fast path.
+    #[doc(hidden)]
+    const SCALAR: Option<Kind> = None;
+
+    /// The scalar's payload, little-endian, zero-extended (only when
+    /// [`SCALAR`](Self::SCALAR) is set; must agree with `encode_node`).
+    #[doc(hidden)]
+    fn flat_bits(&self) -> u64 {
+        0
+    }
+
+    /// The scalar a payload holds, `None` if it is not a valid value (the
+    /// general decoder then explains why). Only when `SCALAR` is set.
+    #[doc(hidden)]
+    fn from_flat_bits(bits: u64) -> Option<Self> {
+        let _ = bits;
+        None
+    }
+
+    /// Decodes `buf` if it holds this type in the reference encoder's exact
+    /// layout and its layout is fixed (scalars, `()`, tuples of scalars);
+    /// `None` sends it through the general decoder.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn decode_flat(buf: &[u8], limits: &Limits) -> Option<Self> {
+        flat::decode_scalar::<Self>(buf, limits)
+    }
+
+    /// Replaces `out` with this value's buffer when its layout is fixed;
+    /// false (and `out` untouched) otherwise.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn encode_flat(&self, out: &mut Vec<u8>) -> bool {
+        flat::encode_scalar(self, out)
+    }
 }
 
 /// Something that can be encoded: every [`GraphValue`], plus the unsized
@@ -89,12 +127,25 @@ pub trait GraphValue: Sized {
 pub trait GraphEncode {
     /// Writes this value's nodes and returns the index of its own node.
     fn encode_graph(&self, enc: &mut Encoder) -> Result<u32, AbiError>;
+
+    /// [`GraphValue::encode_flat`] for the types that have it.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn encode_graph_flat(&self, out: &mut Vec<u8>) -> bool {
+        let _ = out;
+        false
+    }
 }
 
 impl<T: GraphValue> GraphEncode for T {
     #[inline]
     fn encode_graph(&self, enc: &mut Encoder) -> Result<u32, AbiError> {
         self.encode_node(enc)
+    }
+
+    #[inline(always)]
+    fn encode_graph_flat(&self, out: &mut Vec<u8>) -> bool {
+        self.encode_flat(out)
     }
 }
 
@@ -217,6 +268,19 @@ macro_rules! fixed_width {
                 Ok(<$t>::from_le_bytes(dec.fixed::<$n>(index, Kind::$kind)?))
             }
             const ARRAY_ELEMENT: Option<Kind> = Some(Kind::$kind);
+            const SCALAR: Option<Kind> = Some(Kind::$kind);
+            #[inline(always)]
+            fn flat_bits(&self) -> u64 {
+                let mut bits = [0u8; 8];
+                bits[..$n].copy_from_slice(&self.to_le_bytes());
+                u64::from_le_bytes(bits)
+            }
+            #[inline(always)]
+            fn from_flat_bits(bits: u64) -> Option<Self> {
+                let mut b = [0u8; $n];
+                b.copy_from_slice(&bits.to_le_bytes()[..$n]);
+                Some(<$t>::from_le_bytes(b))
+            }
             #[inline]
             fn encode_array<'x>(items: impl Iterator<Item = &'x Self>, out: &mut Vec<u8>) {
                 for x in items {
@@ -263,6 +327,15 @@ impl GraphValue for u8 {
         Ok(dec.fixed::<1>(index, Kind::U8)?[0])
     }
     const ARRAY_ELEMENT: Option<Kind> = Some(Kind::U8);
+    const SCALAR: Option<Kind> = Some(Kind::U8);
+    #[inline(always)]
+    fn flat_bits(&self) -> u64 {
+        u64::from(*self)
+    }
+    #[inline(always)]
+    fn from_flat_bits(bits: u64) -> Option<Self> {
+        Some(bits as u8)
+    }
     #[inline]
     fn encode_array<'x>(items: impl Iterator<Item = &'x Self>, out: &mut Vec<u8>) {
         out.extend(items.copied());
@@ -295,6 +368,19 @@ impl GraphValue for bool {
         }
     }
     const ARRAY_ELEMENT: Option<Kind> = Some(Kind::Bool);
+    const SCALAR: Option<Kind> = Some(Kind::Bool);
+    #[inline(always)]
+    fn flat_bits(&self) -> u64 {
+        u64::from(*self)
+    }
+    #[inline(always)]
+    fn from_flat_bits(bits: u64) -> Option<Self> {
+        match bits {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
     #[inline]
     fn encode_array<'x>(items: impl Iterator<Item = &'x Self>, out: &mut Vec<u8>) {
         out.extend(items.map(|b| *b as u8));
@@ -325,6 +411,15 @@ impl GraphValue for char {
         char::from_u32(v).ok_or_else(|| AbiError::at(index, AbiErrorKind::InvalidChar(v)))
     }
     const ARRAY_ELEMENT: Option<Kind> = Some(Kind::Char);
+    const SCALAR: Option<Kind> = Some(Kind::Char);
+    #[inline(always)]
+    fn flat_bits(&self) -> u64 {
+        u64::from(*self as u32)
+    }
+    #[inline(always)]
+    fn from_flat_bits(bits: u64) -> Option<Self> {
+        char::from_u32(bits as u32)
+    }
     #[inline]
     fn encode_array<'x>(items: impl Iterator<Item = &'x Self>, out: &mut Vec<u8>) {
         for c in items {
@@ -521,6 +616,18 @@ impl GraphValue for () {
         dec.leave(index);
         Ok(())
     }
+    #[inline(always)]
+    fn decode_flat(buf: &[u8], limits: &Limits) -> Option<Self> {
+        flat::Reader::new(buf, 1, flat::tuple_len(&[])?, limits)?.tuple(0)
+    }
+    #[inline(always)]
+    fn encode_flat(&self, out: &mut Vec<u8>) -> bool {
+        let Some(len) = flat::tuple_len(&[]) else {
+            return false;
+        };
+        flat::Writer::new(out, 1, len).tuple(0);
+        true
+    }
 }
 
 macro_rules! tuples {
@@ -547,6 +654,24 @@ macro_rules! tuples {
                 let out = ($( $name::decode_node(dec, children.next().unwrap_or(u32::MAX))?, )+);
                 dec.leave(index);
                 Ok(out)
+            }
+            #[inline(always)]
+            fn decode_flat(buf: &[u8], limits: &Limits) -> Option<Self> {
+                let len = flat::tuple_len(&[$( flat::width::<$name>() ),+])?;
+                let mut r = flat::Reader::new(buf, $n + 1, len, limits)?;
+                let out = ($( r.scalar::<$name>()?, )+);
+                r.tuple($n)?;
+                Some(out)
+            }
+            #[inline(always)]
+            fn encode_flat(&self, out: &mut Vec<u8>) -> bool {
+                let Some(len) = flat::tuple_len(&[$( flat::width::<$name>() ),+]) else {
+                    return false;
+                };
+                let mut w = flat::Writer::new(out, $n + 1, len);
+                $( w.scalar(&self.$idx); )+
+                w.tuple($n);
+                true
             }
         }
     )*};

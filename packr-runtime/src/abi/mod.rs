@@ -27,6 +27,7 @@ mod dynamic;
 mod encoder;
 mod error;
 pub mod flags;
+mod flat;
 mod graph_value;
 mod kind;
 mod limits;
@@ -65,6 +66,10 @@ pub fn encode<T: GraphEncode + ?Sized>(value: &T) -> Result<Vec<u8>, AbiError> {
 /// ```
 #[inline]
 pub fn encode_into<T: GraphEncode + ?Sized>(value: &T, buf: Vec<u8>) -> Result<Vec<u8>, AbiError> {
+    let mut buf = buf;
+    if value.encode_graph_flat(&mut buf) {
+        return Ok(buf);
+    }
     let mut enc = Encoder::with_buffer(buf);
     let root = value.encode_graph(&mut enc)?;
     Ok(enc.finish(root))
@@ -115,8 +120,19 @@ pub fn decode_as<T: GraphValue>(bytes: &[u8]) -> Result<T, AbiError> {
 /// let small = Limits { max_buffer_size: 64, ..Limits::default() };
 /// assert!(abi::decode_as_with_limits::<Vec<u8>>(&bytes, &small).is_err());
 /// ```
-#[inline]
+// Forced inline so the flat fast path (a few compares for scalars and
+// tuples of them) lands in the caller; the general decoder stays a call.
+#[inline(always)]
 pub fn decode_as_with_limits<T: GraphValue>(bytes: &[u8], limits: &Limits) -> Result<T, AbiError> {
+    match T::decode_flat(bytes, limits) {
+        Some(value) => Ok(value),
+        None => decode_graph(bytes, limits),
+    }
+}
+
+/// The general decoder: index the buffer, then walk it from the root.
+#[inline]
+fn decode_graph<T: GraphValue>(bytes: &[u8], limits: &Limits) -> Result<T, AbiError> {
     let mut dec = Decoder::new(bytes, limits)?;
     let root = dec.root();
     T::decode_node(&mut dec, root)

@@ -117,6 +117,7 @@ fn info<T>(f: &HostFunction<T>) -> CallInfo<'_> {
 /// The first phase of every host call: bounds-check the input and let the
 /// interceptor look at it. `Ok((input, Some(bytes)))` means the
 /// interceptor answered (a replay) and the function must not run.
+#[inline(always)]
 pub(crate) fn begin<T>(
     state: &mut CallState<T>,
     mem: &[u8],
@@ -181,7 +182,7 @@ pub(crate) fn deliver<T>(
 }
 
 /// Shows the interceptor the call's input and the output in `state.out`.
-#[inline]
+#[inline(always)]
 fn intercept_after<T>(
     state: &mut CallState<T>,
     f: &HostFunction<T>,
@@ -198,7 +199,7 @@ fn intercept_after<T>(
 }
 
 /// Delivers the result waiting in `state.out`.
-#[inline]
+#[inline(always)]
 fn place_out<T>(
     state: &mut CallState<T>,
     mem: &mut [u8],
@@ -230,6 +231,7 @@ fn place_out<T>(
 /// `(in_ptr, in_len, out_ptr, out_len)`. The input is borrowed straight
 /// from guest memory and the output encoded into a reused buffer: the
 /// common path allocates nothing.
+#[inline(always)]
 pub(crate) fn host_call<T>(
     state: &mut CallState<T>,
     mem: &mut [u8],
@@ -344,7 +346,7 @@ pub(crate) fn no_memory<T>(state: &mut CallState<T>, f: &HostFunction<T>) -> Ste
 
 /// Copies `out` to `at` and writes its pointer and length into the guest's
 /// two result slots, all bounds-checked.
-#[inline]
+#[inline(always)]
 fn write_result(
     mem: &mut [u8],
     at: u32,
@@ -352,20 +354,53 @@ fn write_result(
     out_ptr: i32,
     out_len: i32,
 ) -> Result<(), String> {
-    let dest = range(mem.len(), at as i32, out.len() as u32).ok_or_else(|| {
-        format!(
-            "result area ({at:#x}, {} bytes) lies outside guest memory",
-            out.len()
-        )
-    })?;
-    let ptr_slot = range(mem.len(), out_ptr, 4)
-        .ok_or_else(|| format!("result pointer slot {out_ptr:#x} lies outside guest memory"))?;
-    let len_slot = range(mem.len(), out_len, 4)
-        .ok_or_else(|| format!("result length slot {out_len:#x} lies outside guest memory"))?;
-    mem[dest].copy_from_slice(out);
+    let (Some(dest), Some(ptr_slot), Some(len_slot)) = (
+        range(mem.len(), at as i32, out.len() as u32),
+        range(mem.len(), out_ptr, 4),
+        range(mem.len(), out_len, 4),
+    ) else {
+        return Err(write_result_error(
+            mem.len(),
+            at,
+            out.len(),
+            out_ptr,
+            out_len,
+        ));
+    };
+    copy_small(&mut mem[dest], out);
     mem[ptr_slot].copy_from_slice(&at.to_le_bytes());
     mem[len_slot].copy_from_slice(&(out.len() as u32).to_le_bytes());
     Ok(())
+}
+
+#[cold]
+fn write_result_error(mem_len: usize, at: u32, len: usize, out_ptr: i32, out_len: i32) -> String {
+    if range(mem_len, at as i32, len as u32).is_none() {
+        format!("result area ({at:#x}, {len} bytes) lies outside guest memory")
+    } else if range(mem_len, out_ptr, 4).is_none() {
+        format!("result pointer slot {out_ptr:#x} lies outside guest memory")
+    } else {
+        format!("result length slot {out_len:#x} lies outside guest memory")
+    }
+}
+
+/// `dest.copy_from_slice(src)`, without a call into `memcpy` for the small
+/// results most host functions return (a call and its size dispatch cost
+/// more than the copy).
+#[inline(always)]
+fn copy_small(dest: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if (16..=32).contains(&n) && dest.len() == n {
+        // Two overlapping 16-byte moves cover every length in 16..=32.
+        let (head, tail): ([u8; 16], [u8; 16]) = (
+            src[..16].try_into().unwrap_or_default(),
+            src[n - 16..].try_into().unwrap_or_default(),
+        );
+        dest[n - 16..].copy_from_slice(&tail);
+        dest[..16].copy_from_slice(&head);
+    } else {
+        dest.copy_from_slice(src);
+    }
 }
 
 /// Runs an engine-level function; `Err` is the trap message. Its results
