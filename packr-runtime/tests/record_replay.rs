@@ -417,3 +417,44 @@ fn repeated_payloads_are_recorded_exactly_and_survive_a_file_round_trip() {
         r.clear();
     }
 }
+
+#[test]
+fn equal_inputs_of_a_host_call_and_an_export_of_one_name_keep_their_kinds() {
+    // The same interface and function seen as a host call and as an
+    // export, with the same input: stored payloads are shared only within
+    // a kind, so each entry reads back with its own kind and output.
+    let as_host = CallInfo {
+        kind: CallKind::HostCall,
+        interface: "a:b/c",
+        function: "f",
+    };
+    let as_export = CallInfo {
+        kind: CallKind::GuestExport,
+        ..as_host
+    };
+    let mut r = Recorder::new();
+    for (call, out) in [(&as_host, b"h1"), (&as_export, b"e1"), (&as_host, b"h1")] {
+        r.before(call, b"same").unwrap();
+        r.after(call, b"same", out).unwrap();
+    }
+    let mut file = Vec::new();
+    r.seal().write_to(&mut file).unwrap();
+    let log = CallLog::read_from(&file[..]).unwrap();
+    let seen: Vec<_> = log
+        .entries()
+        .map(|c| (c.kind, c.input.to_vec(), c.output.to_vec(), c.completed))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (CallKind::HostCall, b"same".to_vec(), b"h1".to_vec(), true),
+            (
+                CallKind::GuestExport,
+                b"same".to_vec(),
+                b"e1".to_vec(),
+                true
+            ),
+            (CallKind::HostCall, b"same".to_vec(), b"h1".to_vec(), true),
+        ]
+    );
+}

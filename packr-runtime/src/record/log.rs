@@ -58,19 +58,26 @@ impl<'a> CallRecord<'a> {
     }
 }
 
-/// A fixed-size entry: where its bytes live in the arena and who it names.
+/// A fixed-size entry: where its input and output chunks start in the
+/// arena. 16 bytes: recording writes one per call, and at a million calls
+/// the log's memory traffic is most of its cost.
+///
+/// The input chunk is `name: u32, kind: u8, len: u32, bytes`; the output
+/// chunk `len: u32, bytes`. Equal payloads of one function share a chunk.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Entry {
-    pub input_at: usize,
-    pub output_at: usize,
-    // 32-bit lengths keep an entry at 32 bytes: recording writes one per
-    // call, and at a million calls the log's memory traffic is its cost.
-    pub input_len: u32,
-    pub output_len: u32,
-    pub name: u32,
-    pub kind: CallKind,
-    pub completed: bool,
+    pub input: u64,
+    /// [`NOT_COMPLETED`] until the call returns.
+    pub output: u64,
 }
+
+/// The output of a call that has not returned (or never did).
+pub(crate) const NOT_COMPLETED: u64 = u64::MAX;
+
+/// Bytes before an input chunk's payload: name, kind, length.
+pub(crate) const INPUT_HEAD: usize = 9;
+/// Bytes before an output chunk's payload: its length.
+pub(crate) const OUTPUT_HEAD: usize = 4;
 
 /// Interned (interface, function) pairs.
 #[derive(Debug, Clone, Default)]
@@ -113,6 +120,29 @@ impl std::fmt::Display for PayloadTooLarge {
 impl std::error::Error for PayloadTooLarge {}
 
 #[inline]
+fn u32_at(arena: &[u8], at: usize) -> u32 {
+    let bytes: [u8; 4] = arena[at..at + 4].try_into().unwrap_or_default();
+    u32::from_le_bytes(bytes)
+}
+
+#[inline]
+pub(crate) fn kind_byte(kind: CallKind) -> u8 {
+    match kind {
+        CallKind::HostCall => 0,
+        CallKind::GuestExport => 1,
+    }
+}
+
+#[inline]
+fn kind_of(byte: u8) -> CallKind {
+    if byte == 0 {
+        CallKind::HostCall
+    } else {
+        CallKind::GuestExport
+    }
+}
+
+#[inline]
 pub(crate) fn payload_len(bytes: &[u8]) -> Result<u32, PayloadTooLarge> {
     u32::try_from(bytes.len()).map_err(|_| PayloadTooLarge)
 }
@@ -126,42 +156,81 @@ pub(crate) struct Parts {
 }
 
 impl Parts {
+    /// Appends an input chunk and returns where it starts.
     #[inline]
-    pub fn push_bytes(&mut self, bytes: &[u8]) -> usize {
-        let at = self.arena.len();
+    pub fn push_input(&mut self, name: u32, kind: CallKind, len: u32, bytes: &[u8]) -> u64 {
+        let at = self.arena.len() as u64;
+        let mut head = [0u8; INPUT_HEAD];
+        head[..4].copy_from_slice(&name.to_le_bytes());
+        head[4] = kind_byte(kind);
+        head[5..].copy_from_slice(&len.to_le_bytes());
+        self.arena.extend_from_slice(&head);
         self.arena.extend_from_slice(bytes);
         at
     }
 
+    /// Appends an output chunk and returns where it starts.
+    #[inline]
+    pub fn push_output(&mut self, len: u32, bytes: &[u8]) -> u64 {
+        let at = self.arena.len() as u64;
+        self.arena.extend_from_slice(&len.to_le_bytes());
+        self.arena.extend_from_slice(bytes);
+        at
+    }
+
+    /// The name id and kind of the input chunk at `at`.
+    #[inline]
+    pub fn input_head(&self, at: u64) -> (u32, CallKind) {
+        let at = at as usize;
+        (u32_at(&self.arena, at), kind_of(self.arena[at + 4]))
+    }
+
+    /// The payload of the input chunk at `at`.
+    #[inline]
+    pub fn input_bytes(&self, at: u64) -> &[u8] {
+        let at = at as usize;
+        let len = u32_at(&self.arena, at + 5) as usize;
+        &self.arena[at + INPUT_HEAD..at + INPUT_HEAD + len]
+    }
+
+    /// The payload of the output chunk at `at`.
+    #[inline]
+    pub fn output_bytes(&self, at: u64) -> &[u8] {
+        let at = at as usize;
+        let len = u32_at(&self.arena, at) as usize;
+        &self.arena[at + OUTPUT_HEAD..at + OUTPUT_HEAD + len]
+    }
+
     /// Appends a whole record; `Err` for a payload of 4 GiB or more.
     pub fn push_record(&mut self, r: &CallRecord<'_>) -> Result<(), PayloadTooLarge> {
-        let output = if r.completed { r.output } else { &[] };
         let input_len = payload_len(r.input)?;
-        let output_len = payload_len(output)?;
+        let output_len = payload_len(r.output)?;
         let name = self.names.intern(r.interface, r.function);
-        let input_at = self.push_bytes(r.input);
-        let output_at = self.push_bytes(output);
-        self.entries.push(Entry {
-            input_at,
-            input_len,
-            output_at,
-            output_len,
-            name,
-            kind: r.kind,
-            completed: r.completed,
-        });
+        let input = self.push_input(name, r.kind, input_len, r.input);
+        let output = if r.completed {
+            self.push_output(output_len, r.output)
+        } else {
+            NOT_COMPLETED
+        };
+        self.entries.push(Entry { input, output });
         Ok(())
     }
 
     pub fn record(&self, e: &Entry) -> CallRecord<'_> {
-        let (interface, function) = self.names.get(e.name);
+        let (name, kind) = self.input_head(e.input);
+        let (interface, function) = self.names.get(name);
+        let completed = e.output != NOT_COMPLETED;
         CallRecord {
-            kind: e.kind,
+            kind,
             interface,
             function,
-            input: &self.arena[e.input_at..e.input_at + e.input_len as usize],
-            output: &self.arena[e.output_at..e.output_at + e.output_len as usize],
-            completed: e.completed,
+            input: self.input_bytes(e.input),
+            output: if completed {
+                self.output_bytes(e.output)
+            } else {
+                &[]
+            },
+            completed,
         }
     }
 

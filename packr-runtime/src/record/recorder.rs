@@ -1,6 +1,7 @@
 //! The recording interceptor: appends calls to an arena, hashes when sealed.
 
-use super::log::{CallLog, Entry, Parts, payload_len};
+use super::log::{CallLog, Entry, NOT_COMPLETED, Parts, payload_len};
+use crate::intercept::CallKind;
 use crate::intercept::{CallInfo, CallInterceptor, Intercept, InterceptError};
 
 /// How many recently used (interface, function) pairs are checked before
@@ -40,15 +41,28 @@ const REUSE_MAX: usize = 1024;
 #[derive(Debug)]
 pub struct Recorder {
     parts: Parts,
-    /// Recently used name ids, most recent first (`u32::MAX`: empty).
-    recent: [u32; RECENT],
-    /// Entries that started and have not returned yet, innermost last,
-    /// with the address of the names they were started with.
-    open: Vec<(usize, NamesAt)>,
-    /// Per name id, the arena ranges `(at, len)` of its last input and
-    /// last output: a call repeating them shares the bytes.
-    last: Vec<[(usize, usize); 2]>,
+    /// Recently used name ids, most recent first (`u32::MAX`: empty), with
+    /// the address of the names they were last seen with.
+    recent: [(u32, NamesAt); RECENT],
+    /// Calls that started and have not returned yet, innermost last.
+    open: Vec<Open>,
+    /// Per name id, the arena chunks of its last input and last output
+    /// ([`NO_CHUNK`]: none yet): a call repeating them shares the chunk.
+    last: Vec<[u64; 2]>,
 }
+
+/// A call that started and has not returned yet.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    entry: usize,
+    name: u32,
+    kind: CallKind,
+    /// The address of the names it started with.
+    at: NamesAt,
+}
+
+/// No chunk recorded yet.
+const NO_CHUNK: u64 = u64::MAX;
 
 impl Default for Recorder {
     fn default() -> Self {
@@ -65,7 +79,7 @@ impl Recorder {
     pub fn new() -> Self {
         Recorder {
             parts: Parts::default(),
-            recent: [u32::MAX; RECENT],
+            recent: [(u32::MAX, NamesAt::NONE); RECENT],
             open: Vec::new(),
             last: Vec::new(),
         }
@@ -119,7 +133,7 @@ impl Recorder {
         self.parts.arena.clear();
         self.parts.entries.clear();
         self.open.clear();
-        self.last.iter_mut().for_each(|l| *l = [(0, 0); 2]);
+        self.last.iter_mut().for_each(|l| *l = [NO_CHUNK; 2]);
     }
 
     /// Seals the log: computes its hash chain. Calls still running (that
@@ -150,16 +164,21 @@ impl Recorder {
 
     #[inline]
     fn intern(&mut self, call: &CallInfo<'_>) -> u32 {
+        // Engines pass the names of the registered function, the same
+        // strings every call: equal addresses settle it without reading
+        // a byte.
+        if self.recent[0].1.matches(call) {
+            return self.recent[0].0;
+        }
+        let at = NamesAt::of(call);
         for k in 0..RECENT {
-            let id = self.recent[k];
+            let (id, _) = self.recent[k];
             if let Some((i, f)) = self.parts.names.list.get(id as usize)
                 && same(i.as_bytes(), call.interface.as_bytes())
                 && same(f.as_bytes(), call.function.as_bytes())
             {
-                if k != 0 {
-                    self.recent.copy_within(0..k, 1);
-                    self.recent[0] = id;
-                }
+                self.recent.copy_within(0..k, 1);
+                self.recent[0] = (id, at);
                 return id;
             }
         }
@@ -171,83 +190,106 @@ impl Recorder {
     fn intern_slow(&mut self, call: &CallInfo<'_>) -> u32 {
         let id = self.parts.names.intern(call.interface, call.function);
         if self.last.len() <= id as usize {
-            self.last.resize(id as usize + 1, [(0, 0); 2]);
+            self.last.resize(id as usize + 1, [NO_CHUNK; 2]);
         }
         self.recent.copy_within(0..RECENT - 1, 1);
-        self.recent[0] = id;
+        self.recent[0] = (id, NamesAt::of(call));
         id
     }
 
     #[inline]
-    fn start(&mut self, call: &CallInfo<'_>, input: &[u8]) -> Result<usize, InterceptError> {
+    fn start(&mut self, call: &CallInfo<'_>, input: &[u8]) -> Result<Open, InterceptError> {
         let input_len = payload_len(input).map_err(InterceptError::new)?;
         let name = self.intern(call);
-        let input_at = self.store(name, INPUT, input);
-        let index = self.parts.entries.len();
+        let input_at = self.store_input(name, call.kind, input_len, input);
+        let entry = self.parts.entries.len();
         self.parts.entries.push(Entry {
-            input_at,
-            input_len,
-            output_at: 0,
-            output_len: 0,
+            input: input_at,
+            output: NOT_COMPLETED,
+        });
+        Ok(Open {
+            entry,
             name,
             kind: call.kind,
-            completed: false,
-        });
-        Ok(index)
+            at: NamesAt::of(call),
+        })
+    }
+
+    /// Puts the input chunk in the arena, or shares `name`'s previous one
+    /// when kind and bytes are equal. Hosts call the same functions with
+    /// the same small payloads over and over (unit results, empty inputs,
+    /// polling): stored once, the log writes far fewer bytes per call,
+    /// which is most of what recording costs.
+    #[inline]
+    fn store_input(&mut self, name: u32, kind: CallKind, len: u32, bytes: &[u8]) -> u64 {
+        let last = self.last[name as usize][INPUT];
+        if last != NO_CHUNK && bytes.len() <= REUSE_MAX {
+            let (_, last_kind) = self.parts.input_head(last);
+            if last_kind == kind && same(self.parts.input_bytes(last), bytes) {
+                return last;
+            }
+        }
+        let at = self.parts.push_input(name, kind, len, bytes);
+        self.last[name as usize][INPUT] = at;
+        at
+    }
+
+    /// The output counterpart of [`store_input`](Self::store_input).
+    #[inline]
+    fn store_output(&mut self, name: u32, len: u32, bytes: &[u8]) -> u64 {
+        let last = self.last[name as usize][OUTPUT];
+        if last != NO_CHUNK
+            && bytes.len() <= REUSE_MAX
+            && same(self.parts.output_bytes(last), bytes)
+        {
+            return last;
+        }
+        let at = self.parts.push_output(len, bytes);
+        self.last[name as usize][OUTPUT] = at;
+        at
     }
 }
 
 const INPUT: usize = 0;
 const OUTPUT: usize = 1;
 
-impl Recorder {
-    /// Puts `bytes` in the arena and returns where they start, sharing the
-    /// bytes of `name`'s previous payload on this `side` when equal. Hosts
-    /// call the same functions with the same small payloads over and over
-    /// (unit results, empty inputs, polling): stored once, the log writes
-    /// far fewer bytes per call, which is most of what recording costs.
-    #[inline]
-    fn store(&mut self, name: u32, side: usize, bytes: &[u8]) -> usize {
-        let Some(last) = self.last.get_mut(name as usize) else {
-            return self.parts.push_bytes(bytes);
-        };
-        let (at, len) = last[side];
-        if len == bytes.len()
-            && len <= REUSE_MAX
-            && self.parts.arena.get(at..at + len) == Some(bytes)
-        {
-            return at;
-        }
-        let at = self.parts.push_bytes(bytes);
-        last[side] = (at, bytes.len());
-        at
-    }
-}
-
-/// `a == b`, inlined for the short names functions have: two overlapping
-/// word loads instead of a call to `memcmp`.
+/// `a == b`, inlined for the short names and payloads calls carry: word
+/// loads instead of a call to `memcmp`. The words never straddle: an output
+/// was encoded a moment ago with stores of 16, 8 and 4 bytes, and a load
+/// that spans two pending stores stalls until both retire.
 #[inline(always)]
 fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
     let n = a.len();
+    if n > 64 {
+        return a == b;
+    }
     let word = |s: &[u8], at: usize| u64::from_ne_bytes(s[at..at + 8].try_into().unwrap());
     let half = |s: &[u8], at: usize| u32::from_ne_bytes(s[at..at + 4].try_into().unwrap());
-    match n {
-        0 => true,
-        1..4 => a.iter().zip(b).all(|(x, y)| x == y),
-        4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
-        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
-        _ => a == b,
+    let mut diff = 0u64;
+    let mut at = 0;
+    while at + 8 <= n {
+        diff |= word(a, at) ^ word(b, at);
+        at += 8;
     }
+    if at + 4 <= n {
+        diff |= u64::from(half(a, at) ^ half(b, at));
+        at += 4;
+    }
+    while at < n {
+        diff |= u64::from(a[at] ^ b[at]);
+        at += 1;
+    }
+    diff == 0
 }
 
 impl CallInterceptor for Recorder {
     #[inline]
     fn before(&mut self, call: &CallInfo<'_>, input: &[u8]) -> Result<Intercept, InterceptError> {
-        let index = self.start(call, input)?;
-        self.open.push((index, NamesAt::of(call)));
+        let open = self.start(call, input)?;
+        self.open.push(open);
         Ok(Intercept::Proceed)
     }
 
@@ -262,44 +304,39 @@ impl CallInterceptor for Recorder {
         // the very strings it started with (the engine passes the names of
         // the registered function, alive across the call), so equal
         // addresses mean equal names and no bytes are compared.
-        if let Some(&(index, at)) = self.open.last()
-            && at == NamesAt::of(call)
-            && self.parts.entries[index].kind == call.kind
+        if let Some(&open) = self.open.last()
+            && open.at.matches(call)
+            && open.kind == call.kind
         {
             self.open.pop();
-            let name = self.parts.entries[index].name;
-            return self.complete(index, name, output);
+            return self.complete(open.entry, open.name, output);
         }
         let name = self.intern(call);
         // Otherwise the innermost open call with these names is returning;
         // calls above it failed without returning (they stay incomplete).
-        let entries = &self.parts.entries;
         let found = self
             .open
             .iter()
-            .rposition(|&(i, _)| entries[i].name == name && entries[i].kind == call.kind);
-        let index = match found {
+            .rposition(|o| o.name == name && o.kind == call.kind);
+        let entry = match found {
             Some(at) => {
-                let index = self.open[at].0;
+                let entry = self.open[at].entry;
                 self.open.truncate(at);
-                index
+                entry
             }
             // Returned without `before`: record it whole.
-            None => self.start(call, input)?,
+            None => self.start(call, input)?.entry,
         };
-        self.complete(index, name, output)
+        self.complete(entry, name, output)
     }
 }
 
 impl Recorder {
     #[inline]
-    fn complete(&mut self, index: usize, name: u32, output: &[u8]) -> Result<(), InterceptError> {
+    fn complete(&mut self, entry: usize, name: u32, output: &[u8]) -> Result<(), InterceptError> {
         let output_len = payload_len(output).map_err(InterceptError::new)?;
-        let output_at = self.store(name, OUTPUT, output);
-        let e = &mut self.parts.entries[index];
-        e.output_at = output_at;
-        e.output_len = output_len;
-        e.completed = true;
+        let output_at = self.store_output(name, output_len, output);
+        self.parts.entries[entry].output = output_at;
         Ok(())
     }
 }
@@ -309,6 +346,23 @@ impl Recorder {
 struct NamesAt([usize; 4]);
 
 impl NamesAt {
+    /// Matches no call's names (no string lives at address 0).
+    const NONE: NamesAt = NamesAt([0; 4]);
+
+    /// True when `call`'s names live where these do. Folded into one word
+    /// rather than compared as a block: a block compare becomes 16-byte
+    /// loads, and a 16-byte load over values just stored 8 bytes at a time
+    /// stalls the CPU (most of what recording cost per call).
+    #[inline(always)]
+    fn matches(&self, call: &CallInfo<'_>) -> bool {
+        let [a, b, c, d] = self.0;
+        let diff = (a ^ call.interface.as_ptr() as usize)
+            | (b ^ call.interface.len())
+            | (c ^ call.function.as_ptr() as usize)
+            | (d ^ call.function.len());
+        diff == 0
+    }
+
     #[inline]
     fn of(call: &CallInfo<'_>) -> NamesAt {
         NamesAt([
