@@ -52,7 +52,10 @@ use std::sync::Arc;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EngineKind {
-    /// wasmtime: compiles guests to native code (Cranelift).
+    /// wasmtime: compiles guests to native code (Cranelift). Guest
+    /// memories never move (`memory_may_move(false)`): each reserves its
+    /// whole 32-bit range of address space up front on 64-bit hosts
+    /// (wasmtime's default), which lets host calls keep a view of it.
     #[cfg(feature = "wasmtime")]
     Wasmtime,
     /// wasmi: interprets guests; no code generation, quick to start.
