@@ -3,9 +3,12 @@
 //! the same bytes out, and for any input the same value or the same error
 //! as the general decoder.
 
-use packr_runtime::abi::{self, AbiError, Decoder, Encoder, GraphValue, Limits};
+use packr_runtime::abi::{self, AbiError, Decoder, Encoder, GraphValue, Kind, Limits};
 use proptest::prelude::*;
 use std::fmt::Debug;
+
+mod support;
+use support::{Raw, u32s};
 
 /// The general path, bypassing the fast one: encode node by node.
 fn encode_general<T: GraphValue>(value: &T) -> Vec<u8> {
@@ -149,44 +152,20 @@ fn tight_limits_are_enforced_on_flat_buffers() {
     }
 }
 
-/// A buffer of `nodes` (kind, payload) rooted at `root`.
-fn buffer(root: u32, nodes: &[(u8, Vec<u8>)]) -> Vec<u8> {
-    let mut bytes = b"CGRF".to_vec();
-    bytes.extend_from_slice(&[2, 0, 0, 0]);
-    bytes.extend_from_slice(&(nodes.len() as u32).to_le_bytes());
-    bytes.extend_from_slice(&root.to_le_bytes());
-    for (kind, payload) in nodes {
-        bytes.extend_from_slice(&[*kind, 0, 0, 0]);
-        bytes.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-        bytes.extend_from_slice(payload);
-    }
-    bytes
-}
-
-fn u32s(items: &[u32]) -> Vec<u8> {
-    items.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
-
 #[test]
 fn other_layouts_of_the_same_value_still_decode() {
     // The tuple first, its elements after and in reverse.
-    let reordered = buffer(
-        0,
-        &[
-            (0x0b, u32s(&[2, 2, 1])),
-            (0x02, 5i32.to_le_bytes().to_vec()),
-            (0x02, 7i32.to_le_bytes().to_vec()),
-        ],
-    );
+    let mut reordered = Raw::new();
+    let tuple = reordered.node(Kind::Tuple, u32s(&[2, 2, 1]));
+    reordered.node(Kind::S32, 5i32.to_le_bytes().to_vec());
+    reordered.node(Kind::S32, 7i32.to_le_bytes().to_vec());
+    let reordered = reordered.bytes(tuple);
     assert_eq!(abi::decode_as::<(i32, i32)>(&reordered).unwrap(), (7, 5));
     // One element node shared by both tuple slots.
-    let shared = buffer(
-        1,
-        &[
-            (0x02, 9i32.to_le_bytes().to_vec()),
-            (0x0b, u32s(&[2, 0, 0])),
-        ],
-    );
+    let mut shared = Raw::new();
+    let nine = shared.node(Kind::S32, 9i32.to_le_bytes().to_vec());
+    let tuple = shared.node(Kind::Tuple, u32s(&[2, nine, nine]));
+    let shared = shared.bytes(tuple);
     assert_eq!(abi::decode_as::<(i32, i32)>(&shared).unwrap(), (9, 9));
     // The canonical layout with the root pointing at an element instead.
     let mut wrong_root = abi::encode(&(1i32, 2i32)).unwrap();

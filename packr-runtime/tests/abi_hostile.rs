@@ -6,39 +6,8 @@
 use packr_runtime::abi::{self, AbiErrorKind, Kind, Limits, Value, ValueType};
 use std::time::{Duration, Instant};
 
-/// A buffer written node by node, for layouts the encoder never produces.
-struct Raw {
-    nodes: Vec<(u8, Vec<u8>)>,
-}
-
-impl Raw {
-    fn new() -> Self {
-        Raw { nodes: Vec::new() }
-    }
-
-    fn node(&mut self, kind: Kind, payload: Vec<u8>) -> u32 {
-        self.nodes.push((kind as u8, payload));
-        self.nodes.len() as u32 - 1
-    }
-
-    fn bytes(&self, root: u32) -> Vec<u8> {
-        let mut out = b"CGRF".to_vec();
-        out.extend_from_slice(&2u16.to_le_bytes());
-        out.extend_from_slice(&0u16.to_le_bytes());
-        out.extend_from_slice(&(self.nodes.len() as u32).to_le_bytes());
-        out.extend_from_slice(&root.to_le_bytes());
-        for (kind, payload) in &self.nodes {
-            out.extend_from_slice(&[*kind, 0, 0, 0]);
-            out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-            out.extend_from_slice(payload);
-        }
-        out
-    }
-}
-
-fn u32s(items: &[u32]) -> Vec<u8> {
-    items.iter().flat_map(|i| i.to_le_bytes()).collect()
-}
+mod support;
+use support::{Raw, u32s};
 
 fn tuple(children: &[u32]) -> Vec<u8> {
     let mut p = u32s(&[children.len() as u32]);
