@@ -341,6 +341,19 @@ fn a_flags_mask_with_undeclared_bits_is_rejected_not_truncated() {
         "[flags(0b1), flags(0b0), flags(0b111)]"
     );
     assert_eq!(packr::abi::decode_as::<Vec<Mode>>(&bytes).unwrap(), list);
+    // Flags in an argument tuple: the same bytes as the dynamic value, and
+    // undeclared bits still rejected there.
+    let pair = packr::abi::encode(&(Mode::WRITE, 7u32)).unwrap();
+    let dynamic = packr::Value::Tuple(vec![packr::Value::Flags(0b10), packr::Value::U32(7)]);
+    assert_eq!(pair, packr::abi::encode(&dynamic).unwrap());
+    assert_eq!(
+        packr::abi::decode_as::<(Mode, u32)>(&pair).unwrap(),
+        (Mode::WRITE, 7)
+    );
+    let bad = packr::Value::Tuple(vec![packr::Value::Flags(0b1000), packr::Value::U32(7)]);
+    let bad = packr::abi::encode(&bad).unwrap();
+    let err = packr::abi::decode_as::<(Mode, u32)>(&bad).unwrap_err();
+    assert!(err.to_string().contains("outside the declared"), "{err}");
     assert_eq!(Mode::from_bits(8), None);
     assert!(Mode::all().contains(Mode::WRITE) && !Mode::READ.contains(Mode::all()));
 }

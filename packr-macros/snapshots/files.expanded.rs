@@ -101,6 +101,14 @@ pub mod types {
         }
         const ARRAY_ELEMENT: ::core::option::Option<::packr::abi::Kind> =
             ::core::option::Option::Some(::packr::abi::Kind::Flags);
+        const SCALAR: ::core::option::Option<::packr::abi::Kind> =
+            ::core::option::Option::Some(::packr::abi::Kind::Flags);
+        fn flat_bits(&self) -> u64 {
+            self.bits
+        }
+        fn from_flat_bits(bits: u64) -> ::core::option::Option<Self> {
+            (bits & !7u64 == 0).then_some(Self { bits })
+        }
         fn encode_array<'x>(
             items: impl ::core::iter::Iterator<Item = &'x Self>,
             out: &mut ::std::vec::Vec<u8>,

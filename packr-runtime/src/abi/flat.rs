@@ -148,25 +148,21 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Writes a canonical flat buffer front to back, into a buffer sized once.
+/// Writes a canonical flat buffer front to back, into a buffer reserved
+/// once (appending, so no byte is written twice).
 pub(crate) struct Writer<'a> {
-    buf: &'a mut [u8],
-    pos: usize,
+    out: &'a mut Vec<u8>,
 }
 
 impl<'a> Writer<'a> {
-    /// Replaces `out`'s contents with `len` bytes starting with the header
-    /// of `nodes` nodes rooted at the last.
+    /// Replaces `out`'s contents with the header of `nodes` nodes rooted at
+    /// the last, with room for `len` bytes in all.
     #[inline(always)]
     pub(crate) fn new(out: &'a mut Vec<u8>, nodes: u32, len: usize) -> Self {
         out.clear();
-        out.resize(len, 0);
-        let buf = &mut out[..];
-        buf[..HEADER_LEN].copy_from_slice(&header(nodes));
-        Writer {
-            buf,
-            pos: HEADER_LEN,
-        }
+        out.reserve(len);
+        out.extend_from_slice(&header(nodes));
+        Writer { out }
     }
 
     /// Appends `value`'s scalar node; `T` must be a flat scalar type.
@@ -175,26 +171,21 @@ impl<'a> Writer<'a> {
         let (Some(kind), Some(w)) = (T::SCALAR, width::<T>()) else {
             return;
         };
-        let at = self.pos;
-        self.buf[at..at + NODE_HEADER_LEN].copy_from_slice(&node_header(kind, w).to_le_bytes());
-        self.buf[at + NODE_HEADER_LEN..at + NODE_HEADER_LEN + w]
-            .copy_from_slice(&value.flat_bits().to_le_bytes()[..w]);
-        self.pos = at + NODE_HEADER_LEN + w;
+        let mut node = [0u8; NODE_HEADER_LEN + 8];
+        node[..NODE_HEADER_LEN].copy_from_slice(&node_header(kind, w).to_le_bytes());
+        node[NODE_HEADER_LEN..].copy_from_slice(&value.flat_bits().to_le_bytes());
+        self.out.extend_from_slice(&node[..NODE_HEADER_LEN + w]);
     }
 
     /// Appends the tuple node over the `n` nodes written before it.
     #[inline(always)]
     pub(crate) fn tuple(self, n: u32) {
-        let mut at = self.pos;
-        self.buf[at..at + NODE_HEADER_LEN]
-            .copy_from_slice(&node_header(Kind::Tuple, 4 + 4 * n as usize).to_le_bytes());
-        at += NODE_HEADER_LEN;
-        self.buf[at..at + 4].copy_from_slice(&n.to_le_bytes());
+        let head = node_header(Kind::Tuple, 4 + 4 * n as usize);
+        self.out.extend_from_slice(&head.to_le_bytes());
+        self.out.extend_from_slice(&n.to_le_bytes());
         for i in 0..n {
-            at += 4;
-            self.buf[at..at + 4].copy_from_slice(&i.to_le_bytes());
+            self.out.extend_from_slice(&i.to_le_bytes());
         }
-        debug_assert_eq!(at + 4, self.buf.len());
     }
 }
 
