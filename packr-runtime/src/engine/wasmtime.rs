@@ -42,7 +42,6 @@ struct MemoryView {
 // SAFETY: a plain address and length; the bytes are only reached through
 // `&mut` access to the store that owns them (see `guest_memory`).
 unsafe impl Send for MemoryView {}
-unsafe impl Sync for MemoryView {}
 
 impl MemoryView {
     const EMPTY: MemoryView = MemoryView {
