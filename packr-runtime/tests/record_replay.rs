@@ -458,3 +458,25 @@ fn equal_inputs_of_a_host_call_and_an_export_of_one_name_keep_their_kinds() {
         ]
     );
 }
+
+#[test]
+fn names_are_told_apart_by_content_even_at_a_reused_address() {
+    // One buffer whose bytes change between calls: the same address and
+    // length, different names (as when a caller's temporary string is
+    // freed and the next one lands in the same place).
+    let mut function = String::from("aaa");
+    let mut r = Recorder::new();
+    for next in ["bbb", "aaa", "ccc"] {
+        let call = CallInfo {
+            kind: CallKind::GuestExport,
+            interface: "a:b/c",
+            function: &function,
+        };
+        r.before(&call, b"in").unwrap();
+        r.after(&call, b"in", b"out").unwrap();
+        function.replace_range(.., next);
+    }
+    let log = r.seal();
+    let names: Vec<&str> = log.entries().map(|c| c.function).collect();
+    assert_eq!(names, ["aaa", "bbb", "aaa"]);
+}

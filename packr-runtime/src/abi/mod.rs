@@ -67,12 +67,28 @@ pub fn encode<T: GraphEncode + ?Sized>(value: &T) -> Result<Vec<u8>, AbiError> {
 #[inline]
 pub fn encode_into<T: GraphEncode + ?Sized>(value: &T, buf: Vec<u8>) -> Result<Vec<u8>, AbiError> {
     let mut buf = buf;
-    if value.encode_graph_flat(&mut buf) {
-        return Ok(buf);
+    encode_to(value, &mut buf)?;
+    Ok(buf)
+}
+
+/// Encodes `value` into `out`, replacing its contents and keeping its
+/// allocation: the form for a buffer that lives in a struct and is reused
+/// for every call.
+///
+/// ```
+/// let mut out = Vec::new();
+/// packr_runtime::abi::encode_to(&(1u8, true), &mut out).unwrap();
+/// assert_eq!(packr_runtime::abi::decode_as::<(u8, bool)>(&out).unwrap(), (1, true));
+/// ```
+#[inline]
+pub fn encode_to<T: GraphEncode + ?Sized>(value: &T, out: &mut Vec<u8>) -> Result<(), AbiError> {
+    if value.encode_graph_flat(out) {
+        return Ok(());
     }
-    let mut enc = Encoder::with_buffer(buf);
+    let mut enc = Encoder::with_buffer(std::mem::take(out));
     let root = value.encode_graph(&mut enc)?;
-    Ok(enc.finish(root))
+    *out = enc.finish(root);
+    Ok(())
 }
 
 /// Decodes any valid buffer into a dynamic [`Value`], with default limits.

@@ -61,8 +61,9 @@ fn guest_memory<'a, T: Send + 'static>(
 ) -> (&'a mut [u8], &'a mut State<T>) {
     let view = caller.data().view;
     if needed <= view.len as u64 && !view.base.is_null() {
-        // SAFETY: `view` was taken from this store's `memory` (set only in
-        // `ready` and below). Its base never moves (`memory_may_move(false)`
+        // SAFETY: `view` was taken from this store's `memory` (it is set
+        // only below; the store's memory is fixed before the guest first
+        // runs and never replaced). Its base never moves (`memory_may_move(false)`
         // in `engine`) and its length only grows, so `base..base + len` is
         // live guest memory. `caller` is borrowed mutably for `'a`, so
         // nothing else (the guest or another host call) touches these bytes
@@ -83,11 +84,12 @@ fn guest_memory<'a, T: Send + 'static>(
 /// out_len)` touches on its fast path (input, result slots, scratch area).
 #[inline(always)]
 fn call_extent<T>(call: &CallState<T>, (a, b, c, d): (i32, i32, i32, i32)) -> u64 {
-    let end = |ptr: i32, len: u32| u64::from(ptr as u32) + u64::from(len);
-    end(a, b as u32)
-        .max(end(c, 4))
-        .max(end(d, 4))
-        .max(end(call.scratch as i32, call.scratch_len))
+    // Guest pointers and lengths are unsigned 32-bit values in i32s.
+    let end = |ptr: u32, len: u32| u64::from(ptr) + u64::from(len);
+    end(a as u32, b as u32)
+        .max(end(c as u32, 4))
+        .max(end(d as u32, 4))
+        .max(end(call.scratch, call.scratch_len))
 }
 
 /// A wasmtime engine and, with a deadline, the thread that advances its

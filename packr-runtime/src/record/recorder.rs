@@ -41,9 +41,8 @@ const REUSE_MAX: usize = 1024;
 #[derive(Debug)]
 pub struct Recorder {
     parts: Parts,
-    /// Recently used name ids, most recent first (`u32::MAX`: empty), with
-    /// the address of the names they were last seen with.
-    recent: [(u32, NamesAt); RECENT],
+    /// Recently used names, most recent first.
+    recent: [RecentName; RECENT],
     /// Calls that started and have not returned yet, innermost last.
     open: Vec<Open>,
     /// Per name id, the arena chunks of its last input and last output
@@ -79,7 +78,7 @@ impl Recorder {
     pub fn new() -> Self {
         Recorder {
             parts: Parts::default(),
-            recent: [(u32::MAX, NamesAt::NONE); RECENT],
+            recent: [RecentName::EMPTY; RECENT],
             open: Vec::new(),
             last: Vec::new(),
         }
@@ -164,22 +163,20 @@ impl Recorder {
 
     #[inline]
     fn intern(&mut self, call: &CallInfo<'_>) -> u32 {
-        // Engines pass the names of the registered function, the same
-        // strings every call: equal addresses settle it without reading
-        // a byte.
-        if self.recent[0].1.matches(call) {
-            return self.recent[0].0;
+        // Compared by content, not by address: a recorder outlives the
+        // instances it records, and a caller's strings (an export's name)
+        // may be freed and their address reused for other names. The
+        // recent names' bytes sit in the recorder itself, so a match reads
+        // no name table.
+        if self.recent[0].is(call) {
+            return self.recent[0].id;
         }
-        let at = NamesAt::of(call);
-        for k in 0..RECENT {
-            let (id, _) = self.recent[k];
-            if let Some((i, f)) = self.parts.names.list.get(id as usize)
-                && same(i.as_bytes(), call.interface.as_bytes())
-                && same(f.as_bytes(), call.function.as_bytes())
-            {
+        for k in 1..RECENT {
+            if self.recent[k].is(call) {
+                let hit = self.recent[k];
                 self.recent.copy_within(0..k, 1);
-                self.recent[0] = (id, at);
-                return id;
+                self.recent[0] = hit;
+                return hit.id;
             }
         }
         self.intern_slow(call)
@@ -193,12 +190,15 @@ impl Recorder {
             self.last.resize(id as usize + 1, [NO_CHUNK; 2]);
         }
         self.recent.copy_within(0..RECENT - 1, 1);
-        self.recent[0] = (id, NamesAt::of(call));
+        self.recent[0] = RecentName::new(id, call);
         id
     }
 
-    #[inline]
-    fn start(&mut self, call: &CallInfo<'_>, input: &[u8]) -> Result<Open, InterceptError> {
+    /// Logs the start of `call` and returns its entry and name id.
+    // Forced inline: returned through memory, the result is read back
+    // wider than it was written, a store-forwarding stall on every call.
+    #[inline(always)]
+    fn start(&mut self, call: &CallInfo<'_>, input: &[u8]) -> Result<(usize, u32), InterceptError> {
         let input_len = payload_len(input).map_err(InterceptError::new)?;
         let name = self.intern(call);
         let input_at = self.store_input(name, call.kind, input_len, input);
@@ -207,12 +207,7 @@ impl Recorder {
             input: input_at,
             output: NOT_COMPLETED,
         });
-        Ok(Open {
-            entry,
-            name,
-            kind: call.kind,
-            at: NamesAt::of(call),
-        })
+        Ok((entry, name))
     }
 
     /// Puts the input chunk in the arena, or shares `name`'s previous one
@@ -288,8 +283,13 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 impl CallInterceptor for Recorder {
     #[inline]
     fn before(&mut self, call: &CallInfo<'_>, input: &[u8]) -> Result<Intercept, InterceptError> {
-        let open = self.start(call, input)?;
-        self.open.push(open);
+        let (entry, name) = self.start(call, input)?;
+        self.open.push(Open {
+            entry,
+            name,
+            kind: call.kind,
+            at: NamesAt::of(call),
+        });
         Ok(Intercept::Proceed)
     }
 
@@ -303,7 +303,9 @@ impl CallInterceptor for Recorder {
         // The common case: the innermost open call returns, announced with
         // the very strings it started with (the engine passes the names of
         // the registered function, alive across the call), so equal
-        // addresses mean equal names and no bytes are compared.
+        // addresses mean equal names and no bytes are compared. Anything
+        // opened after this call's `before` is nested in it, so its names
+        // are alive too: an address cannot have been reused meanwhile.
         if let Some(&open) = self.open.last()
             && open.at.matches(call)
             && open.kind == call.kind
@@ -325,7 +327,7 @@ impl CallInterceptor for Recorder {
                 entry
             }
             // Returned without `before`: record it whole.
-            None => self.start(call, input)?.entry,
+            None => self.start(call, input)?.0,
         };
         self.complete(entry, name, output)
     }
@@ -341,14 +343,60 @@ impl Recorder {
     }
 }
 
+/// A recently used (interface, function) pair with its bytes inline.
+#[derive(Debug, Clone, Copy)]
+struct RecentName {
+    id: u32,
+    interface_len: u8,
+    function_len: u8,
+    /// `interface` then `function`; pairs longer than this are not kept.
+    bytes: [u8; RECENT_BYTES],
+}
+
+const RECENT_BYTES: usize = 58;
+
+impl RecentName {
+    /// An empty slot: its lengths match no call.
+    const EMPTY: RecentName = RecentName {
+        id: u32::MAX,
+        interface_len: u8::MAX,
+        function_len: u8::MAX,
+        bytes: [0; RECENT_BYTES],
+    };
+
+    fn new(id: u32, call: &CallInfo<'_>) -> RecentName {
+        let (i, f) = (call.interface.as_bytes(), call.function.as_bytes());
+        if i.len() + f.len() > RECENT_BYTES {
+            return RecentName::EMPTY;
+        }
+        let mut bytes = [0; RECENT_BYTES];
+        bytes[..i.len()].copy_from_slice(i);
+        bytes[i.len()..i.len() + f.len()].copy_from_slice(f);
+        RecentName {
+            id,
+            interface_len: i.len() as u8,
+            function_len: f.len() as u8,
+            bytes,
+        }
+    }
+
+    #[inline(always)]
+    fn is(&self, call: &CallInfo<'_>) -> bool {
+        let (i, f) = (call.interface.as_bytes(), call.function.as_bytes());
+        let (il, fl) = (self.interface_len as usize, self.function_len as usize);
+        i.len() == il
+            && f.len() == fl
+            && il + fl <= RECENT_BYTES
+            && same(&self.bytes[..il], i)
+            && same(&self.bytes[il..il + fl], f)
+    }
+}
+
 /// Where a call's interface and function names live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct NamesAt([usize; 4]);
 
 impl NamesAt {
-    /// Matches no call's names (no string lives at address 0).
-    const NONE: NamesAt = NamesAt([0; 4]);
-
     /// True when `call`'s names live where these do. Folded into one word
     /// rather than compared as a block: a block compare becomes 16-byte
     /// loads, and a 16-byte load over values just stored 8 bytes at a time
