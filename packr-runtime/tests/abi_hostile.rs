@@ -185,6 +185,32 @@ fn invalid_bool_char_and_utf8_are_rejected() {
     raw.node(Kind::Record, p);
     assert_eq!(kind_of(&raw.bytes(1)), AbiErrorKind::InvalidUtf8);
 
+    // Invalid UTF-8 in a field name: an error on both paths, not a name
+    // that reads as "" and silently matches no field.
+    #[derive(packr_derive::GraphValue, Debug)]
+    #[graph(crate = "packr_runtime")]
+    struct Point {
+        #[allow(dead_code)]
+        x: u8,
+    }
+    let mut raw = Raw::new();
+    let x = raw.node(Kind::U8, vec![1]);
+    let mut p = vec![5, 0, 0, 0];
+    p.extend(b"Point");
+    p.extend([1, 0, 0, 0, 2, 0, 0, 0, b'x', 0xFF]);
+    p.extend(u32s(&[x]));
+    let record = raw.node(Kind::Record, p);
+    let err = abi::decode(&raw.bytes(record)).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.node()),
+        (&AbiErrorKind::InvalidUtf8, Some(record))
+    );
+    let err = abi::decode_as::<Point>(&raw.bytes(record)).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.node()),
+        (&AbiErrorKind::InvalidUtf8, Some(record))
+    );
+
     // Arrays of bools and chars are checked element by element.
     let mut raw = Raw::new();
     raw.node(Kind::Array, vec![Kind::Bool as u8, 2, 0, 0, 0, 1, 7]);

@@ -468,8 +468,9 @@ impl<'a> Decoder<'a> {
         let n = r.count(8, self.limits)?;
         let names_start = r.pos;
         for _ in 0..n {
-            let len = r.u32()? as usize;
-            r.bytes(len)?;
+            // Checked here, so an invalid name is an error on every path
+            // instead of a name no field matches.
+            r.str()?;
         }
         let children = r.children(n)?;
         r.finish()?;
@@ -796,7 +797,7 @@ impl<'a> RecordReader<'a> {
             self.names[pos + 3],
         ]) as usize;
         let bytes = &self.names[pos + 4..pos + 4 + len];
-        // Non-UTF-8 names can never match a requested name; they read as "".
+        // `enter_record` checked every name; "" is unreachable.
         (std::str::from_utf8(bytes).unwrap_or(""), pos + 4 + len)
     }
 
