@@ -797,8 +797,12 @@ impl<'a> RecordReader<'a> {
             self.names[pos + 3],
         ]) as usize;
         let bytes = &self.names[pos + 4..pos + 4 + len];
-        // `enter_record` checked every name; "" is unreachable.
-        (std::str::from_utf8(bytes).unwrap_or(""), pos + 4 + len)
+        // SAFETY: `names` is set only by `enter_record`, which checked that
+        // every name in it is UTF-8; a field lookup need not check again.
+        (
+            unsafe { std::str::from_utf8_unchecked(bytes) },
+            pos + 4 + len,
+        )
     }
 
     /// The child index of field `name`, if the record has it.
