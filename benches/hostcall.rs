@@ -1,4 +1,4 @@
-//! The hostcall workloads of `shared/BENCH.md` on packr's runtime, against
+//! The hostcall workloads (below) on packr's runtime, against
 //! the floor of a bare `func_wrap` host function.
 //!
 //! `cargo bench --bench hostcall`; criterion's time per element is the

@@ -123,3 +123,8 @@ pub use packr_derive::GraphValue;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// The Rust examples of docs/guests.md, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/guests.md")]
+pub struct GuestsDoctests;

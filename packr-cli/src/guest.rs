@@ -1,6 +1,6 @@
 //! Reading a guest from disk (a binary module or WAT text) and telling
 //! what each of its imports and exports is for under the Graph ABI
-//! (docs/abi.md §4–§6).
+//! (docs/abi.md §3 and §5).
 
 use packr::engine::{
     Engine, EngineKind, ExternKind, Module, ModuleExport, ModuleImport, Signature,
@@ -97,7 +97,7 @@ pub fn export_role(export: &ModuleExport) -> Role {
 }
 
 /// The guest generation a module is built for, from what it imports and
-/// exports (docs/abi.md §6).
+/// exports (docs/abi.md §5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     /// `current`, `fixed-base`, `none` (no Graph-ABI function at all) or

@@ -14,8 +14,13 @@ struct Run {
 }
 
 fn packr<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
+    packr_in(Path::new("."), args)
+}
+
+fn packr_in<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_packr"))
         .args(args)
+        .current_dir(dir)
         .output()
         .expect("the packr binary runs");
     Run {
@@ -444,4 +449,34 @@ fn log_verify_checks_the_hash_chain() {
             assert!(run.stderr.contains(says), "{command}: {}", run.stderr);
         }
     }
+}
+
+#[test]
+fn the_outputs_shown_in_the_guide_are_what_packr_prints() {
+    let guide = std::fs::read_to_string(repo("docs/guests.md")).unwrap();
+    let mut lines = guide.lines();
+    let mut shown = 0;
+    while let Some(line) = lines.next() {
+        let Some(command) = line
+            .strip_prefix("<!-- output: packr ")
+            .and_then(|l| l.strip_suffix(" -->"))
+        else {
+            continue;
+        };
+        assert_eq!(lines.next(), Some("```text"), "{line}");
+        let block: String = lines
+            .by_ref()
+            .take_while(|l| *l != "```")
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let run = packr_in(Path::new(&repo("")), &args);
+        assert_eq!(run.code, 0, "packr {command}: {}", run.stderr);
+        assert_eq!(
+            run.stdout, block,
+            "docs/guests.md shows another output for `packr {command}`"
+        );
+        shown += 1;
+    }
+    assert_eq!(shown, 2);
 }

@@ -23,7 +23,7 @@ use super::{AbiError, AbiErrorKind, Decoder, Encoder, Kind, Limits, flat};
     note = "supported out of the box: bool, integers, f32/f64, char, String, Vec<T>, [T; N], Option<T>, Result<T, E>, Box<T>, tuples, maps, sets and packr::abi::Value"
 )]
 pub trait GraphValue: Sized {
-    /// Writes this type's descriptor (ABI.md §1). `sample` is a value of
+    /// Writes this type's descriptor (docs/abi.md §1.4). `sample` is a value of
     /// the type when one is at hand; only types whose descriptor depends on
     /// the value (the dynamic [`Value`](super::Value)) look at it.
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>);
