@@ -64,10 +64,11 @@ pub(crate) fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStrea
         }
     }
     let mut wit_files = Vec::new();
+    let mut shape_checks = TokenStream::new();
     if let Some(a) = &args
         && let Some(wit) = &a.wit
     {
-        wit_files = crate::wit_check::check(a, wit, &methods, &mut errors);
+        (wit_files, shape_checks) = crate::wit_check::check(a, wit, &methods, &mut errors);
     }
     let (Some(args), true) = (args, errors.is_empty()) else {
         let errors = errors.iter().map(syn::Error::to_compile_error);
@@ -77,7 +78,7 @@ pub(crate) fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStrea
     };
     let generated = expand(&args, &imp, &methods, store);
     // Editing the WIT+ file re-checks the impl.
-    quote!(#imp #generated #(const _: &str = include_str!(#wit_files);)*)
+    quote!(#imp #generated #shape_checks #(const _: &str = include_str!(#wit_files);)*)
 }
 
 fn expand(
