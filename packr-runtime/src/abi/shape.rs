@@ -14,7 +14,8 @@
 //! recursive types finite; it is checked itself where a signature names it.
 //!
 //! [`Shape::Unknown`] (the default for hand-written impls) means "cannot
-//! tell" and passes every check.
+//! tell" and passes every check; a hand-written impl may state its shape
+//! (`const SHAPE: Shape = Shape::Flags(&["read", "write"]);`).
 //!
 //! ```
 //! use packr_runtime::abi::GraphValue;
