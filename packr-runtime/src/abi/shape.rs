@@ -120,7 +120,7 @@ const fn loose_eq(a: &str, b: &str) -> bool {
         if i == a.len() || j == b.len() {
             return i == a.len() && j == b.len();
         }
-        if a[i].to_ascii_lowercase() != b[j].to_ascii_lowercase() {
+        if !a[i].eq_ignore_ascii_case(&b[j]) {
             return false;
         }
         i += 1;
