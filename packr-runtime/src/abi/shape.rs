@@ -129,6 +129,12 @@ const fn loose_eq(a: &str, b: &str) -> bool {
 }
 
 /// True when `rust` (a type's shape) can be `wit` (the declared shape).
+///
+/// ```
+/// use packr_runtime::abi::shape::{same, Shape};
+/// assert!(same(&Shape::List(&Shape::Named("ContainerSpec")), &Shape::List(&Shape::Named("container-spec"))));
+/// assert!(!same(&Shape::U16, &Shape::U8));
+/// ```
 pub const fn same(rust: &Shape, wit: &Shape) -> bool {
     match (rust, wit) {
         (Shape::Unknown, _) | (_, Shape::Unknown) => true,
@@ -169,6 +175,16 @@ pub const fn same(rust: &Shape, wit: &Shape) -> bool {
 
 /// Compares a user type's shape with a declared record (fields by wire
 /// name, in any order, as records decode).
+///
+/// ```
+/// use packr_runtime::abi::GraphValue;
+/// use packr_runtime::abi::shape::{record_difference, Difference, Shape};
+/// #[derive(packr_derive::GraphValue)]
+/// #[graph(crate = "packr_runtime")]
+/// struct Config { level: u16 }
+/// const D: Difference = record_difference(&Config::SHAPE, &[("level", &Shape::U8)]);
+/// assert_eq!(D, Difference::Type(0));
+/// ```
 pub const fn record_difference(rust: &Shape, wit: &[(&'static str, &'static Shape)]) -> Difference {
     let fields = match rust {
         Shape::Unknown => return Difference::None,
@@ -202,6 +218,17 @@ pub const fn record_difference(rust: &Shape, wit: &[(&'static str, &'static Shap
 /// Compares a user type's shape with a declared variant or enum (case `i`
 /// of the declaration travels with tag `i`; names are compared loosely,
 /// since cases decode by tag).
+///
+/// ```
+/// use packr_runtime::abi::GraphValue;
+/// use packr_runtime::abi::shape::{variant_difference, Difference, Shape};
+/// #[derive(packr_derive::GraphValue)]
+/// #[graph(crate = "packr_runtime")]
+/// enum Maybe { None, Some(i64) }
+/// let wit: &[(&str, Option<&Shape>)] = &[("none", None), ("some", Some(&Shape::S64))];
+/// assert_eq!(variant_difference(&Maybe::SHAPE, wit), Difference::None);
+/// assert_eq!(variant_difference(&Maybe::SHAPE, &wit[..1]), Difference::Extra);
+/// ```
 pub const fn variant_difference(
     rust: &Shape,
     wit: &[(&'static str, Option<&'static Shape>)],
@@ -244,6 +271,13 @@ pub const fn variant_difference(
 }
 
 /// Compares a user type's shape with declared flags (same names, same bits).
+///
+/// ```
+/// use packr_runtime::abi::shape::{flags_difference, Difference, Shape};
+/// let perms = Shape::Flags(&["read", "write"]);
+/// assert_eq!(flags_difference(&perms, &["read", "write"]), Difference::None);
+/// assert_eq!(flags_difference(&Shape::U8, &["read"]), Difference::Kind);
+/// ```
 pub const fn flags_difference(rust: &Shape, wit: &[&'static str]) -> Difference {
     let flags = match rust {
         Shape::Unknown => return Difference::None,

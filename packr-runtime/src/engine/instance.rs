@@ -266,6 +266,18 @@ impl<T: Send + 'static> Instance<T> {
     }
 
     /// The interceptor, mutably borrowed as the concrete type `C`.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, Module};
+    /// use packr_runtime::host::HostBuilder;
+    /// use packr_runtime::record::Recorder;
+    /// let engine = Engine::default();
+    /// let module = Module::from_wat(&engine, "(module (memory (export \"memory\") 1))")?;
+    /// let mut instance = engine.link(&module, &HostBuilder::<()>::new())?.instantiate(())?;
+    /// instance.set_interceptor(Box::new(Recorder::new()));
+    /// instance.interceptor_as_mut::<Recorder>().expect("a recorder").clear();
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
     pub fn interceptor_as_mut<C: CallInterceptor>(&mut self) -> Option<&mut C> {
         let interceptor: &mut dyn std::any::Any =
             self.backend.state_mut().interceptor.as_deref_mut()?;
