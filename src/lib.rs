@@ -26,6 +26,9 @@ pub use packr_runtime::intercept;
 pub use packr_runtime::interface;
 pub use packr_runtime::interface::HostInterface;
 pub use packr_runtime::record;
+/// `tracing` spans and events for every call across the guest boundary
+/// (feature `tracing`).
+pub use packr_runtime::trace;
 pub use packr_runtime::wit;
 
 /// Registers every method of an impl block as a host function of one

@@ -105,7 +105,11 @@ use proc_macro::TokenStream;
 ///   impl against the interface's declaration in that WIT+ file (relative
 ///   to the crate root) at compile time: an undeclared function, a
 ///   parameter or result of another type, a missing function are errors
-///   on the offending method, parameter or result.
+///   on the offending method, parameter or result. A user type standing
+///   for a WIT named type must have its structure too (record fields and
+///   their types, variant and enum cases, their order and payloads): the
+///   compiler checks its `#[derive(GraphValue)]` against the declaration
+///   and reports what differs on the type in the signature.
 /// * `crate = "path"` names the facade when it is not `::packr` (a
 ///   re-export).
 #[proc_macro_attribute]
