@@ -13,8 +13,11 @@ use packr_runtime::record::CallLog;
 use packr_runtime::wit::Package;
 use std::collections::BTreeMap;
 
+/// A target's body.
+pub type Entry = fn(&[u8]);
+
 /// Every target, by the name of its corpus directory and fuzz binary.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Entry)] = &[
     ("decode_value", decode_value),
     ("decode_typed", decode_typed),
     ("differential", differential),
