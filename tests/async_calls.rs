@@ -119,7 +119,10 @@ fn bad_input_to_an_async_function_is_the_guests_fault(kind: EngineKind) {
     // The guest forwards a string where `bump` takes a u32: status -1,
     // which this guest answers with `unreachable`.
     let err = run(i.call_async::<_, u32>("bump", "seven")).unwrap_err();
-    assert!(matches!(err, Error::Trap { .. }), "{err}");
+    let Error::HostCall { then, .. } = &err else {
+        panic!("expected the host-side cause, got {err}");
+    };
+    assert!(matches!(**then, Error::Trap { .. }), "{err}");
     let reason = &i.last_host_error().unwrap().reason;
     assert!(reason.contains("bad input"), "{reason}");
     assert!(i.data().bumps.is_empty(), "the function did not run");

@@ -132,4 +132,12 @@ pub trait CallInterceptor: std::any::Any + Send {
         let _ = (call, input, output);
         Ok(())
     }
+
+    /// Called once when an async export call was cancelled (its future
+    /// dropped before it finished): neither it nor the host call it was
+    /// waiting in will return, and the instance is poisoned. Reported the
+    /// next time the instance is used or its interceptor is taken back.
+    fn cancelled(&mut self, call: &CallInfo<'_>) {
+        let _ = call;
+    }
 }

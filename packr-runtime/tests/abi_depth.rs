@@ -114,3 +114,51 @@ fn a_hundred_thousand_nested_options_fail_fast() {
         assert!(abi::decode_as::<Option<Option<u8>>>(&bomb).is_err());
     });
 }
+
+/// A value nested a million deep (options, lists, records, results,
+/// variants and tuples in turn), with types nested as deep, is dropped on
+/// a 2 MiB stack by `drop_iteratively`.
+#[test]
+fn a_value_nested_a_million_deep_drops_iteratively_on_a_small_stack() {
+    on_small_stack(|| {
+        let mut v = Value::U8(7);
+        for level in 0..1_000_000u32 {
+            v = match level % 6 {
+                0 => Value::Option {
+                    inner_type: abi::ValueType::U8,
+                    value: Some(Box::new(v)),
+                },
+                1 => Value::List {
+                    elem_type: abi::ValueType::Bool,
+                    items: vec![Value::Bool(true), v],
+                },
+                2 => Value::Record {
+                    type_name: "link".into(),
+                    fields: vec![("next".into(), v)],
+                },
+                3 => Value::Result {
+                    ok_type: abi::ValueType::Bool,
+                    err_type: abi::ValueType::Bool,
+                    value: Err(Box::new(v)),
+                },
+                4 => Value::Variant {
+                    type_name: "wrap".into(),
+                    case_name: "some".into(),
+                    tag: 0,
+                    payload: vec![v],
+                },
+                _ => Value::Tuple(vec![v, Value::UNIT]),
+            };
+        }
+        // And a type a million options deep.
+        let mut ty = abi::ValueType::U8;
+        for _ in 0..1_000_000 {
+            ty = abi::ValueType::Option(Box::new(ty));
+        }
+        let deep_type = Value::Option {
+            inner_type: ty,
+            value: None,
+        };
+        Value::Tuple(vec![v, deep_type]).drop_iteratively();
+    });
+}

@@ -238,7 +238,7 @@ fn well_hashed_but_invalid_content_is_malformed_not_a_panic() {
 
     let cases: [(usize, u8, &str); 4] = [
         (spans[1].0, 7, "unknown call kind 7"),
-        (spans[1].0 + 1, 2, "completion flag 2"),
+        (spans[1].0 + 1, 3, "completion flag 3"),
         (spans[1].0 + 34, 0xff, "not UTF-8"),
         (10, 1, "reserved header field"),
     ];

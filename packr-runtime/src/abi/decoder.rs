@@ -158,13 +158,18 @@ impl<'a> Decoder<'a> {
         if count == 0 {
             return Err(AbiError::new(AbiErrorKind::NoNodes));
         }
+        // Every node takes at least its 8-byte header: a count the bytes
+        // cannot back is rejected before anything is allocated for it, and
+        // before the limit (the buffer's own contradiction is the better
+        // explanation of garbage bytes).
+        if count as usize > (buf.len() - HEADER_LEN) / NODE_HEADER_LEN {
+            return Err(AbiError::new(AbiErrorKind::NodeCountTooLarge {
+                count,
+                bytes: buf.len() - HEADER_LEN,
+            }));
+        }
         if count as usize > limits.max_node_count {
             return Err(limit("node count", limits.max_node_count));
-        }
-        // Every node takes at least its 8-byte header: a count the bytes
-        // cannot back is rejected before anything is allocated for it.
-        if count as usize > (buf.len() - HEADER_LEN) / NODE_HEADER_LEN {
-            return Err(AbiError::new(AbiErrorKind::TruncatedNode));
         }
         if root >= count {
             return Err(AbiError::new(AbiErrorKind::IndexOutOfRange {

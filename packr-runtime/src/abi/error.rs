@@ -41,6 +41,14 @@ pub enum AbiErrorKind {
     NoNodes,
     /// A node header or payload runs past the end of the buffer.
     TruncatedNode,
+    /// The header declares more nodes than the buffer has room for (each
+    /// takes at least an 8-byte node header).
+    NodeCountTooLarge {
+        /// The node count the header declares.
+        count: u32,
+        /// Bytes after the 16-byte header.
+        bytes: usize,
+    },
     /// Bytes follow the last node.
     TrailingBytes {
         /// How many bytes are left over.
@@ -185,6 +193,10 @@ impl fmt::Display for AbiErrorKind {
             NonZeroReserved => f.write_str("a flags or reserved field is not zero"),
             NoNodes => f.write_str("the buffer declares no nodes"),
             TruncatedNode => f.write_str("node runs past the end of the buffer"),
+            NodeCountTooLarge { count, bytes } => write!(
+                f,
+                "the header declares {count} nodes, the buffer holds {bytes} bytes after the header"
+            ),
             TrailingBytes { extra } => write!(f, "{extra} trailing bytes after the last node"),
             UnknownKind(k) => write!(f, "unknown kind or type tag 0x{k:02x}"),
             IndexOutOfRange { index, count } => {

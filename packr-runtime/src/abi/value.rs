@@ -108,6 +108,18 @@ impl fmt::Display for ValueType {
 /// let some = Value::Option { inner_type: ValueType::String, value: Some(Box::new("hi".into())) };
 /// assert_eq!(some.to_string(), "some(\"hi\")");
 /// ```
+///
+/// # Dropping deep values
+///
+/// `Value` has no `Drop` impl of its own, so patterns can move its parts
+/// out (`let Value::List { items, .. } = v`). Its drop is therefore the
+/// compiler's recursive drop glue, which takes stack in proportion to the
+/// nesting depth. Values within the decoder's default
+/// [`max_depth`](super::Limits::max_depth) (1,000) drop safely on a 2 MiB
+/// thread stack, even in a debug build. A value nested deeper than that,
+/// built by hand or decoded with a raised `max_depth`, can overflow the
+/// stack when dropped: give it to [`drop_iteratively`](Value::drop_iteratively),
+/// which takes a constant amount of stack whatever the depth.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[allow(missing_docs)]
@@ -160,6 +172,58 @@ pub enum Value {
 impl Value {
     /// The unit value, the empty tuple.
     pub const UNIT: Value = Value::Tuple(Vec::new());
+
+    /// Drops the value with a heap-allocated work list instead of
+    /// recursion: constant stack at any nesting depth (see "Dropping deep
+    /// values" above).
+    ///
+    /// ```
+    /// use packr_runtime::abi::{Value, ValueType};
+    /// let mut v = Value::U8(7);
+    /// for _ in 0..100_000 {
+    ///     v = Value::Option { inner_type: ValueType::U8, value: Some(Box::new(v)) };
+    /// }
+    /// v.drop_iteratively(); // a plain `drop(v)` would overflow the stack
+    /// ```
+    pub fn drop_iteratively(self) {
+        let mut values = vec![self];
+        let mut types = Vec::new();
+        while let Some(value) = values.pop() {
+            match value {
+                Value::List { elem_type, items } => {
+                    types.push(elem_type);
+                    values.extend(items);
+                }
+                Value::Option { inner_type, value } => {
+                    types.push(inner_type);
+                    values.extend(value.map(|b| *b));
+                }
+                Value::Result {
+                    ok_type,
+                    err_type,
+                    value,
+                } => {
+                    types.extend([ok_type, err_type]);
+                    values.push(match value {
+                        Ok(b) | Err(b) => *b,
+                    });
+                }
+                Value::Record { fields, .. } => values.extend(fields.into_iter().map(|(_, v)| v)),
+                Value::Variant { payload, .. } => values.extend(payload),
+                Value::Tuple(items) => values.extend(items),
+                // Leaves: nothing nested.
+                leaf => drop(leaf),
+            }
+        }
+        while let Some(ty) = types.pop() {
+            match ty {
+                ValueType::List(inner) | ValueType::Option(inner) => types.push(*inner),
+                ValueType::Result { ok, err } => types.extend([*ok, *err]),
+                ValueType::Tuple(items) => types.extend(items),
+                leaf => drop(leaf),
+            }
+        }
+    }
 
     /// The type of this value as a descriptor would carry it.
     ///

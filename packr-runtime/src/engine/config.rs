@@ -139,35 +139,130 @@ pub enum GuestProfile {
 
 /// Engine settings.
 ///
+/// Fields are public, and every field also has a builder method of the
+/// same name, so a configuration reads as one expression and new settings
+/// can be added without breaking anyone:
+///
 /// ```
 /// use packr_runtime::engine::{Engine, EngineConfig, EngineKind, GuestErrors};
-/// let engine = Engine::new(EngineConfig {
-///     kind: EngineKind::default(),
-///     fuel: Some(1_000_000),
-///     guest_errors: GuestErrors::Trap,
-///     ..Default::default()
-/// })?;
+/// let engine = Engine::new(
+///     EngineConfig::default()
+///         .kind(EngineKind::default())
+///         .call_fuel(Some(1_000_000))
+///         .max_memory_bytes(64 << 20)
+///         .guest_errors(GuestErrors::Trap),
+/// )?;
 /// # Ok::<(), packr_runtime::engine::Error>(())
 /// ```
+///
+/// The defaults protect the host from a guest that misbehaves: at most
+/// [`DEFAULT_MAX_MEMORY_BYTES`](Self::DEFAULT_MAX_MEMORY_BYTES) of linear
+/// memory and [`DEFAULT_MAX_TABLE_ELEMENTS`](Self::DEFAULT_MAX_TABLE_ELEMENTS)
+/// table elements per instance, and at most
+/// [`DEFAULT_MAX_INSTANCES`](Self::DEFAULT_MAX_INSTANCES) live instances per
+/// engine. Fuel and deadlines are off by default (they cost time on every
+/// call); README's "Running untrusted guests" says when to turn them on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EngineConfig {
     /// The backend.
     pub kind: EngineKind,
-    /// Fuel each new instance starts with (`None`: no metering).
+    /// Fuel each new instance starts with, a budget for the instance's
+    /// whole life (`None`: no per-instance budget). Once spent, every later
+    /// call fails with [`Error::OutOfFuel`] until
+    /// [`Instance::set_fuel`](super::Instance::set_fuel) adds more. To bound
+    /// each call instead, use [`call_fuel`](Self::call_fuel).
     pub fuel: Option<u64>,
+    /// Fuel every export call starts with, refilled before each call
+    /// (`None`: no per-call budget). With [`fuel`](Self::fuel) also set, a
+    /// call gets the smaller of the two and what it burns comes off the
+    /// instance's budget. This is the way to bound the work of each call.
+    pub call_fuel: Option<u64>,
     /// What a host function does when the guest's input is bad.
     pub guest_errors: GuestErrors,
     /// Bytes of the per-instance scratch area, reserved once through the
     /// guest's `__pack_alloc`, where small host results are written
     /// (status 0); larger ones are allocated in the guest (status 1).
     pub scratch_size: u32,
-    /// Wall-clock budget of every export call (`None`: unlimited). A guest
-    /// still running when it expires traps with [`Error::DeadlineExceeded`].
-    /// wasmtime only (epoch interruption, one ticker thread per engine);
-    /// on wasmi, bound guests with [`fuel`](Self::fuel).
+    /// Wall-clock budget of every export call, from its start to its
+    /// result, including the time spent awaiting async host functions
+    /// (`None`: unlimited). When it expires the call returns
+    /// [`Error::DeadlineExceeded`]: an async host function's future is
+    /// dropped, and on wasmtime running guest code is interrupted (epoch
+    /// interruption, one ticker thread per engine). wasmi cannot interrupt
+    /// guest code: there the deadline is checked whenever the guest calls
+    /// the host and while async host functions wait, and guest code between
+    /// host calls must be bounded with [`call_fuel`](Self::call_fuel).
     pub deadline: Option<std::time::Duration>,
     /// The guest generation served; see [`GuestProfile`].
     pub profile: GuestProfile,
+    /// The most linear memory one instance may have, in bytes. A
+    /// `memory.grow` past it returns -1 inside the guest (as wasm specifies
+    /// for a failed grow), the host carries on, and
+    /// [`Instance::limit_hit`](super::Instance::limit_hit) reports it. A
+    /// module whose initial memory is already larger fails to instantiate.
+    pub max_memory_bytes: u64,
+    /// The most elements one table of an instance may have; `table.grow`
+    /// past it returns -1 inside the guest.
+    pub max_table_elements: u32,
+    /// The most instances of this engine alive at once; instantiating one
+    /// more fails with [`Error::TooManyInstances`] until one is dropped.
+    pub max_instances: usize,
+}
+
+impl EngineConfig {
+    /// Default [`max_memory_bytes`](Self::max_memory_bytes): 256 MiB, room
+    /// for any ordinary guest while a handful of runaway ones cannot take
+    /// a host down.
+    pub const DEFAULT_MAX_MEMORY_BYTES: u64 = 256 << 20;
+    /// Default [`max_table_elements`](Self::max_table_elements).
+    pub const DEFAULT_MAX_TABLE_ELEMENTS: u32 = 100_000;
+    /// Default [`max_instances`](Self::max_instances).
+    pub const DEFAULT_MAX_INSTANCES: usize = 10_000;
+}
+
+macro_rules! builder {
+    ($($(#[$doc:meta])* $field:ident: $ty:ty;)*) => {
+        impl EngineConfig {
+            $(
+                $(#[$doc])*
+                #[must_use]
+                pub fn $field(mut self, $field: $ty) -> Self {
+                    self.$field = $field;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+builder! {
+    /// Sets [`kind`](Self::kind).
+    kind: EngineKind;
+    /// Sets [`fuel`](Self::fuel).
+    fuel: Option<u64>;
+    /// Sets [`call_fuel`](Self::call_fuel).
+    call_fuel: Option<u64>;
+    /// Sets [`guest_errors`](Self::guest_errors).
+    guest_errors: GuestErrors;
+    /// Sets [`scratch_size`](Self::scratch_size).
+    scratch_size: u32;
+    /// Sets [`deadline`](Self::deadline).
+    deadline: Option<std::time::Duration>;
+    /// Sets [`profile`](Self::profile).
+    profile: GuestProfile;
+    /// Sets [`max_memory_bytes`](Self::max_memory_bytes).
+    max_memory_bytes: u64;
+    /// Sets [`max_table_elements`](Self::max_table_elements).
+    max_table_elements: u32;
+    /// Sets [`max_instances`](Self::max_instances).
+    max_instances: usize;
+}
+
+impl EngineConfig {
+    /// True when instances meter fuel (a per-instance or per-call budget).
+    pub(crate) fn meters_fuel(&self) -> bool {
+        self.fuel.is_some() || self.call_fuel.is_some()
+    }
 }
 
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
@@ -176,10 +271,14 @@ impl Default for EngineConfig {
         EngineConfig {
             kind: EngineKind::default(),
             fuel: None,
+            call_fuel: None,
             guest_errors: GuestErrors::Status,
             scratch_size: 4096,
             deadline: None,
             profile: GuestProfile::Current,
+            max_memory_bytes: Self::DEFAULT_MAX_MEMORY_BYTES,
+            max_table_elements: Self::DEFAULT_MAX_TABLE_ELEMENTS,
+            max_instances: Self::DEFAULT_MAX_INSTANCES,
         }
     }
 }

@@ -1,12 +1,14 @@
 //! A running guest, whatever the engine: the store state, export calls
 //! over the Graph ABI, fuel and interceptors.
 
-use super::state::CallState;
+use super::limits::{LimitHit, LiveGuard};
+use super::state::{CallOutcome, CallState};
 use super::{CoreValue, EngineConfig, Error, GuestProfile, HostCallError};
 use crate::abi::{self, GraphEncode, GraphValue, Value};
 use crate::host::HostFuture;
 use crate::intercept::{CallInfo, CallInterceptor, CallKind};
 use crate::trace::{self, CallSpan, Outcome};
+use std::time::{Duration, Instant};
 
 /// What an engine backend provides for one instance. Everything above it
 /// (export calls, scratch areas, interceptors) is written once.
@@ -61,6 +63,33 @@ pub struct Instance<T> {
     /// The guest imports an async host function: only `call_async` and
     /// friends may run it.
     has_async: bool,
+    budget: Budget,
+    /// The export an async call is running; still set when its future was
+    /// dropped before it finished (the call was cancelled).
+    in_flight: Option<String>,
+    /// The export whose cancelled call poisoned the instance.
+    poisoned: Option<String>,
+    /// Frees the instance's place among the engine's live instances.
+    _live: LiveGuard,
+}
+
+/// What every export call gets.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    /// Fuel refilled before each call.
+    call_fuel: Option<u64>,
+    /// The instance has a lifetime fuel budget too.
+    instance_fuel: bool,
+    deadline: Option<Duration>,
+}
+
+/// Fuel bookkeeping of one export call with a per-call budget.
+#[derive(Debug, Clone, Copy)]
+struct Refill {
+    /// The instance's budget before the call, when it has one.
+    instance_left: Option<u64>,
+    /// The fuel the call started with.
+    given: u64,
 }
 
 impl<T: Send + 'static> Instance<T> {
@@ -70,6 +99,7 @@ impl<T: Send + 'static> Instance<T> {
         mut backend: Box<dyn Backend<T>>,
         config: &EngineConfig,
         has_async: bool,
+        live: LiveGuard,
     ) -> Result<Self, Error> {
         let mut reserved = None;
         if backend.has_allocator() {
@@ -81,7 +111,7 @@ impl<T: Send + 'static> Instance<T> {
             };
             reserved = Some((scratch, backend.alloc(8)?));
         }
-        Self::assemble(backend, config, has_async, reserved)
+        Self::assemble(backend, config, has_async, reserved, live)
     }
 
     /// [`new`](Self::new) with the allocator run on the async path.
@@ -89,6 +119,7 @@ impl<T: Send + 'static> Instance<T> {
         mut backend: Box<dyn Backend<T>>,
         config: &EngineConfig,
         has_async: bool,
+        live: LiveGuard,
     ) -> Result<Self, Error> {
         let mut reserved = None;
         if backend.has_allocator() {
@@ -102,7 +133,7 @@ impl<T: Send + 'static> Instance<T> {
             };
             reserved = Some((scratch, backend.invoke_async(Invoke::Alloc(8)).await?));
         }
-        Self::assemble(backend, config, has_async, reserved)
+        Self::assemble(backend, config, has_async, reserved, live)
     }
 
     fn assemble(
@@ -110,6 +141,7 @@ impl<T: Send + 'static> Instance<T> {
         config: &EngineConfig,
         has_async: bool,
         reserved: Option<(i32, i32)>,
+        live: LiveGuard,
     ) -> Result<Self, Error> {
         let mem_len = backend.memory_size();
         let fits = |p: u32, len: u32| {
@@ -155,6 +187,14 @@ impl<T: Send + 'static> Instance<T> {
             backend,
             slots,
             has_async,
+            budget: Budget {
+                call_fuel: config.call_fuel,
+                instance_fuel: config.fuel.is_some(),
+                deadline: config.deadline,
+            },
+            in_flight: None,
+            poisoned: None,
+            _live: live,
         })
     }
 
@@ -198,15 +238,61 @@ impl<T: Send + 'static> Instance<T> {
         self.backend.write(at, bytes)
     }
 
-    /// Sets the remaining fuel (the engine must have been created with
-    /// [`EngineConfig::fuel`](super::EngineConfig::fuel)).
+    /// Sets the instance's remaining fuel budget (the engine must have been
+    /// created with [`EngineConfig::fuel`](super::EngineConfig::fuel) or
+    /// [`EngineConfig::call_fuel`](super::EngineConfig::call_fuel); with only
+    /// a per-call budget, the next export call refills it anyway).
     pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
         self.backend.set_fuel(fuel)
     }
 
-    /// The remaining fuel.
+    /// The remaining fuel: between calls, the instance's budget (with only
+    /// a per-call budget, what the last call left).
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, EngineConfig, Error, Module};
+    /// use packr_runtime::host::HostBuilder;
+    /// // Every call gets 10 000 units, whatever earlier calls burnt.
+    /// let engine = Engine::new(EngineConfig::default().call_fuel(Some(10_000)))?;
+    /// let module = Module::from_wat(&engine, r#"(module
+    ///     (func (export "spin") (loop (br 0)))
+    ///     (func (export "quick") (result i32) (i32.const 7)))"#)?;
+    /// let mut i = engine.link(&module, &HostBuilder::<()>::new())?.instantiate(())?;
+    /// assert!(matches!(i.call_core("spin", &[]), Err(Error::OutOfFuel)));
+    /// assert_eq!(i.call_core("quick", &[])?.len(), 1);
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
     pub fn fuel(&self) -> Result<u64, Error> {
         self.backend.fuel()
+    }
+
+    /// The first memory or table cap the guest ran into, if any: its
+    /// `memory.grow` or `table.grow` returned -1 because of
+    /// [`EngineConfig::max_memory_bytes`](super::EngineConfig::max_memory_bytes)
+    /// or [`EngineConfig::max_table_elements`](super::EngineConfig::max_table_elements).
+    ///
+    /// ```
+    /// use packr_runtime::engine::{CoreValue, Engine, EngineConfig, LimitHit, Module};
+    /// use packr_runtime::host::HostBuilder;
+    /// let engine = Engine::new(EngineConfig::default().max_memory_bytes(2 << 16))?;
+    /// let module = Module::from_wat(&engine, r#"(module (memory 1)
+    ///     (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#)?;
+    /// let mut i = engine.link(&module, &HostBuilder::<()>::new())?.instantiate(())?;
+    /// assert_eq!(i.call_core("grow", &[CoreValue::I32(1)])?, [CoreValue::I32(1)]);
+    /// assert_eq!(i.limit_hit(), None);
+    /// assert_eq!(i.call_core("grow", &[CoreValue::I32(1)])?, [CoreValue::I32(-1)]);
+    /// assert_eq!(i.limit_hit(), Some(LimitHit::Memory { requested: 3 << 16, cap: 2 << 16 }));
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    pub fn limit_hit(&self) -> Option<LimitHit> {
+        self.backend.state().limits.hit
+    }
+
+    /// The export whose cancelled async call poisoned the instance, if
+    /// one did (see [`call_async`](Self::call_async)); every call then
+    /// returns [`Error::Poisoned`].
+    pub fn poisoned(&self) -> Option<&str> {
+        self.poisoned.as_deref().or(self.in_flight.as_deref())
     }
 
     /// Installs an interceptor that sees every host call and export call.
@@ -216,7 +302,10 @@ impl<T: Send + 'static> Instance<T> {
 
     /// Removes the interceptor and gives it back, whatever its type (see
     /// [`take_interceptor_as`](Self::take_interceptor_as) for a concrete one).
+    /// When an async call was cancelled, the interceptor hears of it
+    /// ([`CallInterceptor::cancelled`]) before it is returned.
     pub fn take_interceptor(&mut self) -> Option<Box<dyn CallInterceptor>> {
+        self.settle_cancelled();
         self.backend.state_mut().interceptor.take()
     }
 
@@ -310,7 +399,9 @@ impl<T: Send + 'static> Instance<T> {
     /// ```
     pub fn call_core(&mut self, export: &str, args: &[CoreValue]) -> Result<Vec<CoreValue>, Error> {
         self.refuse_sync(export)?;
-        self.backend.call_core(export, args)
+        let refill = self.start_call()?;
+        let result = self.backend.call_core(export, args);
+        self.end_call(refill, result)
     }
 
     /// Calls a Graph ABI export with typed arguments (packed per the
@@ -323,14 +414,14 @@ impl<T: Send + 'static> Instance<T> {
     {
         let input = abi::encode(args)?;
         let output = self.call_raw(export, &input)?;
-        Ok(abi::decode_as::<R>(&output)?)
+        abi::decode_as::<R>(&output).map_err(|e| bad_output(export, e))
     }
 
     /// Calls a Graph ABI export with a dynamic argument value.
     pub fn call_value(&mut self, export: &str, args: &Value) -> Result<Value, Error> {
         let input = abi::encode(args)?;
         let output = self.call_raw(export, &input)?;
-        Ok(abi::decode(&output)?)
+        abi::decode(&output).map_err(|e| bad_output(export, e))
     }
 
     /// Calls a Graph ABI export with CGRF `input` and returns its CGRF
@@ -344,8 +435,15 @@ impl<T: Send + 'static> Instance<T> {
         result
     }
 
-    /// The body of [`call_raw`](Self::call_raw), inside its span.
+    /// The body of [`call_raw`](Self::call_raw), inside its span: the
+    /// per-call budgets around the call itself.
     fn run_export(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
+        let refill = self.start_call()?;
+        let result = self.run_raw(export, input);
+        self.end_call(refill, result)
+    }
+
+    fn run_raw(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
         let (info, slots) = self.before_export(export, input)?;
         let len = input_len(input)?;
         let in_ptr = self.backend.alloc(len)?;
@@ -362,6 +460,20 @@ impl<T: Send + 'static> Instance<T> {
     /// [`call`](Self::call) for guests that import async host functions:
     /// while a host future waits, the guest is suspended and no thread is
     /// blocked. Works on any executor; a current-thread runtime is enough.
+    ///
+    /// # Cancellation
+    ///
+    /// Dropping the returned future before it finishes (a
+    /// `tokio::time::timeout` around it, a `select!` that picks another
+    /// branch) stops the guest wherever it was, possibly halfway through
+    /// the export with its allocator or shadow stack in an inconsistent
+    /// state. The instance is then *poisoned*: every later call returns
+    /// [`Error::Poisoned`] naming the cancelled export, and the embedder
+    /// should drop it. An interceptor (a recorder) is told with
+    /// [`CallInterceptor::cancelled`]. To bound a call without poisoning
+    /// the instance, use [`EngineConfig::deadline`](super::EngineConfig::deadline):
+    /// it ends the call with [`Error::DeadlineExceeded`] at a point where
+    /// the guest is unwound cleanly.
     ///
     /// ```
     /// use packr_runtime::engine::{Engine, Module};
@@ -393,7 +505,7 @@ impl<T: Send + 'static> Instance<T> {
     {
         let input = abi::encode(args)?;
         let output = self.call_raw_async(export, &input).await?;
-        Ok(abi::decode_as::<R>(&output)?)
+        abi::decode_as::<R>(&output).map_err(|e| bad_output(export, e))
     }
 
     /// [`call_value`](Self::call_value) for guests that import async host
@@ -401,7 +513,7 @@ impl<T: Send + 'static> Instance<T> {
     pub async fn call_value_async(&mut self, export: &str, args: &Value) -> Result<Value, Error> {
         let input = abi::encode(args)?;
         let output = self.call_raw_async(export, &input).await?;
-        Ok(abi::decode(&output)?)
+        abi::decode(&output).map_err(|e| bad_output(export, e))
     }
 
     /// [`call_raw`](Self::call_raw) for guests that import async host
@@ -415,6 +527,16 @@ impl<T: Send + 'static> Instance<T> {
 
     /// The body of [`call_raw_async`](Self::call_raw_async), inside its span.
     async fn run_export_async(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
+        let refill = self.start_call()?;
+        // Cleared when the call finishes; still set if this future is
+        // dropped first.
+        self.in_flight = Some(export.to_string());
+        let result = self.run_raw_async(export, input).await;
+        self.in_flight = None;
+        self.end_call(refill, result)
+    }
+
+    async fn run_raw_async(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
         let (info, slots) = self.before_export(export, input)?;
         let len = input_len(input)?;
         let in_ptr = self.backend.invoke_async(Invoke::Alloc(len)).await?;
@@ -433,6 +555,72 @@ impl<T: Send + 'static> Instance<T> {
     /// must be called with the `*_async` methods.
     pub fn needs_async(&self) -> bool {
         self.has_async
+    }
+
+    /// Turns a cancelled async call (one whose future was dropped) into
+    /// poison, telling the interceptor once.
+    fn settle_cancelled(&mut self) {
+        let Some(export) = self.in_flight.take() else {
+            return;
+        };
+        let (interface, function) = export.rsplit_once('.').unwrap_or(("", &export));
+        let info = CallInfo {
+            kind: CallKind::GuestExport,
+            interface,
+            function,
+        };
+        if let Some(i) = self.backend.state_mut().interceptor.as_mut() {
+            i.cancelled(&info);
+        }
+        self.poisoned = Some(export);
+    }
+
+    /// Readies the instance for an export call: refuses a poisoned one,
+    /// starts the deadline and refills the per-call fuel.
+    fn start_call(&mut self) -> Result<Option<Refill>, Error> {
+        self.settle_cancelled();
+        if let Some(export) = &self.poisoned {
+            return Err(Error::Poisoned {
+                export: export.clone(),
+            });
+        }
+        let deadline = self.budget.deadline.map(|d| Instant::now() + d);
+        self.backend.state_mut().outcome = CallOutcome {
+            deadline,
+            ..CallOutcome::default()
+        };
+        let Some(call_fuel) = self.budget.call_fuel else {
+            return Ok(None);
+        };
+        let instance_left = if self.budget.instance_fuel {
+            Some(self.backend.fuel()?)
+        } else {
+            None
+        };
+        let given = instance_left.map_or(call_fuel, |left| left.min(call_fuel));
+        self.backend.set_fuel(given)?;
+        Ok(Some(Refill {
+            instance_left,
+            given,
+        }))
+    }
+
+    /// Settles the fuel of a call and gives its error the host-side cause.
+    fn end_call<R>(
+        &mut self,
+        refill: Option<Refill>,
+        result: Result<R, Error>,
+    ) -> Result<R, Error> {
+        if let Some(Refill {
+            instance_left: Some(left),
+            given,
+        }) = refill
+        {
+            let burnt = given.saturating_sub(self.backend.fuel().unwrap_or(0));
+            self.backend.set_fuel(left.saturating_sub(burnt))?;
+        }
+        let outcome = std::mem::take(&mut self.backend.state_mut().outcome);
+        result.map_err(|e| explain(e, outcome))
     }
 
     fn refuse_sync(&self, export: &str) -> Result<(), Error> {
@@ -511,16 +699,52 @@ impl<T: Send + 'static> Instance<T> {
 fn finish_export(span: &CallSpan, export: &str, result: &Result<Vec<u8>, Error>) {
     let (outcome, output_len) = match result {
         Ok(output) => (Outcome::Ok, output.len()),
-        Err(Error::Trap { .. }) => (Outcome::Trap, 0),
-        Err(Error::OutOfFuel) => (Outcome::OutOfFuel, 0),
-        Err(Error::DeadlineExceeded) => (Outcome::DeadlineExceeded, 0),
-        Err(Error::Guest { .. }) => (Outcome::GuestError, 0),
-        Err(_) => (Outcome::Error, 0),
+        Err(e) => (outcome_of(e), 0),
     };
     if let Err(e) = result {
         span.in_scope(|| trace::export_failure(export, outcome, e));
     }
     span.finish(outcome, output_len);
+}
+
+/// How a failed export call ended, for its span: a host function's failure
+/// is classed by what the guest then did (trapped, returned an error).
+fn outcome_of(e: &Error) -> Outcome {
+    match e {
+        Error::HostCall { then, .. } => outcome_of(then),
+        Error::Trap { .. } => Outcome::Trap,
+        Error::OutOfFuel => Outcome::OutOfFuel,
+        Error::DeadlineExceeded => Outcome::DeadlineExceeded,
+        Error::Guest { .. } => Outcome::GuestError,
+        _ => Outcome::Error,
+    }
+}
+
+/// The error of an export call, given what happened on the host side: a
+/// deadline that expired while the host had control, an interceptor's error
+/// (a replay divergence) or a failed host function comes first, whatever
+/// the guest did after it.
+fn explain(e: Error, outcome: CallOutcome) -> Error {
+    if outcome.deadline_hit {
+        return Error::DeadlineExceeded;
+    }
+    if let Some(i) = outcome.intercept {
+        return Error::Intercept(i);
+    }
+    match outcome.failure {
+        Some(failure) => Error::HostCall {
+            failure: Box::new(failure),
+            then: Box::new(e),
+        },
+        None => e,
+    }
+}
+
+fn bad_output(export: &str, error: abi::AbiError) -> Error {
+    Error::BadOutput {
+        export: export.to_string(),
+        error,
+    }
 }
 
 fn input_len(input: &[u8]) -> Result<i32, Error> {

@@ -26,7 +26,9 @@ mod config;
 mod data_segments;
 mod error;
 mod instance;
+mod limits;
 mod state;
+mod timer;
 mod validate;
 #[cfg(feature = "wasmi")]
 mod wasmi;
@@ -37,6 +39,7 @@ pub use crate::host::{CoreType, CoreValue};
 pub use config::{EngineConfig, EngineKind, GuestErrors, GuestProfile};
 pub use error::{Error, HostCallError};
 pub use instance::Instance;
+pub use limits::LimitHit;
 pub use validate::{Problem, ValidationError, validate};
 
 use crate::host::{HostBuilder, HostFunction};
@@ -56,6 +59,8 @@ enum EngineInner {
 pub struct Engine {
     inner: EngineInner,
     config: Arc<EngineConfig>,
+    /// Instances alive, shared by every clone ([`EngineConfig::max_instances`]).
+    live: limits::LiveInstances,
 }
 
 impl fmt::Debug for Engine {
@@ -81,19 +86,12 @@ impl Engine {
             #[cfg(feature = "wasmtime")]
             EngineKind::Wasmtime => EngineInner::Wasmtime(wasmtime::engine(&config)?),
             #[cfg(feature = "wasmi")]
-            EngineKind::Wasmi => {
-                if config.deadline.is_some() {
-                    return Err(Error::Engine(
-                        "deadlines need wasmtime's epoch interruption; bound wasmi guests with `fuel`"
-                            .into(),
-                    ));
-                }
-                EngineInner::Wasmi(wasmi::engine(&config))
-            }
+            EngineKind::Wasmi => EngineInner::Wasmi(wasmi::engine(&config)),
         };
         Ok(Engine {
             inner,
             config: Arc::new(config),
+            live: limits::LiveInstances::default(),
         })
     }
 
@@ -379,6 +377,7 @@ impl<T: Send + 'static> Linked<T> {
             return Err(Error::NeedsAsync("instantiate".into()));
         }
         let config = &*self.engine.config;
+        let live = self.engine.live.enter(config.max_instances)?;
         let backend: Box<dyn instance::Backend<T>> = match (&self.inner, &self.engine.inner) {
             #[cfg(feature = "wasmtime")]
             (LinkedInner::Wasmtime(pre), EngineInner::Wasmtime(e)) => {
@@ -391,7 +390,7 @@ impl<T: Send + 'static> Linked<T> {
             #[allow(unreachable_patterns)]
             _ => unreachable!("a Linked pairs a module with the engine that linked it"),
         };
-        Instance::new(backend, config, self.has_async)
+        Instance::new(backend, config, self.has_async, live)
     }
 
     /// A new instance whose store state is `data`, for guests that import
@@ -399,6 +398,7 @@ impl<T: Send + 'static> Linked<T> {
     /// function and allocator run on the async path.
     pub async fn instantiate_async(&self, data: T) -> Result<Instance<T>, Error> {
         let config = &*self.engine.config;
+        let live = self.engine.live.enter(config.max_instances)?;
         let backend: Box<dyn instance::Backend<T>> = match (&self.inner, &self.engine.inner) {
             #[cfg(feature = "wasmtime")]
             (LinkedInner::Wasmtime(pre), EngineInner::Wasmtime(e)) => {
@@ -411,7 +411,7 @@ impl<T: Send + 'static> Linked<T> {
             #[allow(unreachable_patterns)]
             _ => unreachable!("a Linked pairs a module with the engine that linked it"),
         };
-        Instance::new_async(backend, config, self.has_async).await
+        Instance::new_async(backend, config, self.has_async, live).await
     }
 
     /// True when the guest imports async host functions: instantiate it

@@ -3,11 +3,12 @@
 //! A backend only supplies guest memory and, for large results, the guest's
 //! allocator.
 
+use super::limits::GuestLimits;
 use super::{GuestErrors, HostCallError};
 use crate::host::{
     AsyncCodecFn, CodecFn, CoreType, CoreValue, Ctx, HostError, HostFunction, RawFn,
 };
-use crate::intercept::{CallInfo, CallInterceptor, CallKind, Intercept};
+use crate::intercept::{CallInfo, CallInterceptor, CallKind, Intercept, InterceptError};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -35,10 +36,44 @@ pub(crate) struct CallState<T> {
     pub(crate) guest_errors: GuestErrors,
     pub(crate) last_error: Option<HostCallError>,
     pub(crate) error_handler: Option<ErrorHandler>,
+    /// Memory and table caps; each engine's resource limiter asks it.
+    pub(crate) limits: GuestLimits,
+    /// What went wrong on the host side during the current export call,
+    /// so the call's error can name it whatever the guest did next.
+    pub(crate) outcome: CallOutcome,
+}
+
+/// The host side's part in how the current export call ends. Reset when
+/// an export call starts.
+#[derive(Debug, Default)]
+pub(crate) struct CallOutcome {
+    /// When the call must be over (`EngineConfig::deadline`).
+    pub(crate) deadline: Option<std::time::Instant>,
+    /// The deadline expired while the host had control (a host call
+    /// started after it, or an async host function was still waiting).
+    pub(crate) deadline_hit: bool,
+    /// The first host function that failed.
+    pub(crate) failure: Option<HostCallError>,
+    /// The first interceptor error raised inside a host call (a replay
+    /// divergence), kept typed.
+    pub(crate) intercept: Option<InterceptError>,
+}
+
+impl CallOutcome {
+    /// True once the call's deadline has passed; remembers it.
+    #[inline]
+    pub(crate) fn past_deadline(&mut self) -> bool {
+        if let Some(at) = self.deadline
+            && std::time::Instant::now() >= at
+        {
+            self.deadline_hit = true;
+        }
+        self.deadline_hit
+    }
 }
 
 impl<T> CallState<T> {
-    pub(crate) fn new(data: T, guest_errors: GuestErrors) -> Self {
+    pub(crate) fn new(data: T, guest_errors: GuestErrors, limits: GuestLimits) -> Self {
         CallState {
             data,
             scratch: 0,
@@ -50,6 +85,8 @@ impl<T> CallState<T> {
             guest_errors,
             last_error: None,
             error_handler: None,
+            limits,
+            outcome: CallOutcome::default(),
         }
     }
 }
@@ -70,25 +107,45 @@ pub(crate) fn range(mem_len: usize, ptr: i32, len: u32) -> Option<std::ops::Rang
     (end <= mem_len).then_some(start..end)
 }
 
-fn record<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String, traps: bool) -> String {
+#[cold]
+fn record<T>(
+    state: &mut CallState<T>,
+    f: &HostFunction<T>,
+    reason: String,
+    cause: Option<HostError>,
+    traps: bool,
+) -> String {
     crate::trace::host_failure(f.interface(), f.name(), &reason, traps);
     let err = HostCallError {
         interface: f.interface().to_string(),
         function: f.name().to_string(),
         reason,
+        cause,
     };
     if let Some(handler) = state.error_handler.as_mut() {
         handler(&err);
     }
     let message = err.to_string();
+    if state.outcome.failure.is_none() {
+        state.outcome.failure = Some(err.clone());
+    }
     state.last_error = Some(err);
     message
 }
 
 /// A fault of the guest's making: status -1 or a trap, per the policy.
 fn guest_fault<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String) -> Step {
+    guest_fault_caused(state, f, reason, None)
+}
+
+fn guest_fault_caused<T>(
+    state: &mut CallState<T>,
+    f: &HostFunction<T>,
+    reason: String,
+    cause: Option<HostError>,
+) -> Step {
     let traps = state.guest_errors == GuestErrors::Trap;
-    let message = record(state, f, reason, traps);
+    let message = record(state, f, reason, cause, traps);
     match state.guest_errors {
         GuestErrors::Status => Step::Status(-1),
         GuestErrors::Trap => Step::Trap(message),
@@ -96,7 +153,29 @@ fn guest_fault<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String)
 }
 
 fn trap<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String) -> Step {
-    Step::Trap(record(state, f, reason, true))
+    Step::Trap(record(state, f, reason, None, true))
+}
+
+/// An interceptor stopped a host call: the guest traps, and the error is
+/// kept typed for the export call's result.
+#[cold]
+fn intercept_failed<T>(state: &mut CallState<T>, f: &HostFunction<T>, e: InterceptError) -> Step {
+    let reason = format!("interceptor: {e}");
+    if state.outcome.intercept.is_none() {
+        state.outcome.intercept = Some(e);
+    }
+    trap(state, f, reason)
+}
+
+/// The trap of a host call made after the export call's deadline.
+#[cold]
+pub(crate) fn deadline_trap<T>(state: &mut CallState<T>, f: &HostFunction<T>) -> Step {
+    state.outcome.deadline_hit = true;
+    Step::Trap(format!(
+        "host call {}.{}: the export call's deadline expired",
+        f.interface(),
+        f.name()
+    ))
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -127,6 +206,9 @@ pub(crate) fn begin<T>(
     in_ptr: i32,
     in_len: i32,
 ) -> Result<(std::ops::Range<usize>, Option<Vec<u8>>), Step> {
+    if state.outcome.deadline.is_some() && state.outcome.past_deadline() {
+        return Err(deadline_trap(state, f));
+    }
     let Some(input) = range(mem.len(), in_ptr, in_len as u32) else {
         return Err(guest_fault(
             state,
@@ -141,7 +223,7 @@ pub(crate) fn begin<T>(
         match i.before(&info(f), &mem[input.clone()]) {
             Ok(Intercept::Proceed) => {}
             Ok(Intercept::Return(bytes)) => return Ok((input, Some(bytes))),
-            Err(e) => return Err(trap(state, f, format!("interceptor: {e}"))),
+            Err(e) => return Err(intercept_failed(state, f, e)),
         }
     }
     Ok((input, None))
@@ -151,8 +233,14 @@ pub(crate) fn begin<T>(
 /// trap otherwise.
 pub(crate) fn failed<T>(state: &mut CallState<T>, f: &HostFunction<T>, e: HostError) -> Step {
     match e {
-        HostError::BadInput(e) => guest_fault(state, f, format!("bad input: {e}")),
-        e => trap(state, f, e.to_string()),
+        HostError::BadInput(ref bad) => {
+            let reason = format!("bad input: {bad}");
+            guest_fault_caused(state, f, reason, Some(e))
+        }
+        e => {
+            let reason = e.to_string();
+            Step::Trap(record(state, f, reason, Some(e), true))
+        }
     }
 }
 
@@ -195,7 +283,7 @@ fn intercept_after<T>(
         .as_mut()
         .map(|i| i.after(&info(f), input, &state.out))
     {
-        Some(Err(e)) => Err(trap(state, f, format!("interceptor: {e}"))),
+        Some(Err(e)) => Err(intercept_failed(state, f, e)),
         _ => Ok(()),
     }
 }
@@ -288,17 +376,32 @@ impl<F: Future + Unpin> Future for CatchUnwind<F> {
     }
 }
 
+/// How an async host function failed to produce output.
+pub(crate) enum AsyncFailure {
+    /// It returned an error.
+    Host(HostError),
+    /// It panicked in a poll.
+    Panic(Box<dyn std::any::Any + Send>),
+    /// The export call's deadline expired while it waited; its future was
+    /// dropped.
+    Deadline,
+}
+
 /// Runs an async host function's future to completion with the store
-/// state borrowed across its awaits; `Err` is the step to finish with.
+/// state borrowed across its awaits, or until the export call's
+/// `deadline`.
 pub(crate) async fn run_async<T>(
     data: &mut T,
     body: &AsyncCodecFn<T>,
     input: &[u8],
-) -> Result<Vec<u8>, Result<HostError, Box<dyn std::any::Any + Send>>> {
-    match CatchUnwind(body(Ctx::new(data), input)).await {
-        Ok(Ok(out)) => Ok(out),
-        Ok(Err(e)) => Err(Ok(e)),
-        Err(panic) => Err(Err(panic)),
+    deadline: Option<std::time::Instant>,
+) -> Result<Vec<u8>, AsyncFailure> {
+    let run = CatchUnwind(body(Ctx::new(data), input));
+    match super::timer::Deadline::new(run, deadline).await {
+        Ok(Ok(Ok(out))) => Ok(out),
+        Ok(Ok(Err(e))) => Err(AsyncFailure::Host(e)),
+        Ok(Err(panic)) => Err(AsyncFailure::Panic(panic)),
+        Err(super::timer::Expired) => Err(AsyncFailure::Deadline),
     }
 }
 
@@ -306,11 +409,12 @@ pub(crate) async fn run_async<T>(
 pub(crate) fn async_failure<T>(
     state: &mut CallState<T>,
     f: &HostFunction<T>,
-    failure: Result<HostError, Box<dyn std::any::Any + Send>>,
+    failure: AsyncFailure,
 ) -> Step {
     match failure {
-        Ok(e) => failed(state, f, e),
-        Err(panic) => panicked(state, f, &*panic),
+        AsyncFailure::Host(e) => failed(state, f, e),
+        AsyncFailure::Panic(panic) => panicked(state, f, &*panic),
+        AsyncFailure::Deadline => deadline_trap(state, f),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The wasmi backend.
 
 use super::instance::{Backend, Invoke};
+use super::limits::GuestLimits;
 use super::state::{self, CallState, Step};
 use super::{
     CoreType, CoreValue, EngineConfig, Error, ExternKind, GuestProfile, ModuleExport, ModuleImport,
@@ -48,8 +49,41 @@ impl wasmi::errors::HostError for Suspend {}
 
 pub(crate) fn engine(config: &EngineConfig) -> wasmi::Engine {
     let mut c = wasmi::Config::default();
-    c.consume_fuel(config.fuel.is_some());
+    c.consume_fuel(config.meters_fuel());
     wasmi::Engine::new(&c)
+}
+
+impl wasmi::ResourceLimiter for GuestLimits {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool, wasmi_core::LimiterError> {
+        Ok(GuestLimits::memory_growing(self, desired))
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool, wasmi_core::LimiterError> {
+        Ok(GuestLimits::table_growing(self, desired))
+    }
+
+    // Counts per store (one instance each); wasmi's own defaults.
+    fn instances(&self) -> usize {
+        10_000
+    }
+
+    fn tables(&self) -> usize {
+        10_000
+    }
+
+    fn memories(&self) -> usize {
+        10_000
+    }
 }
 
 pub(crate) fn module(engine: &wasmi::Engine, bytes: &[u8]) -> Result<wasmi::Module, Error> {
@@ -414,7 +448,14 @@ async fn complete_pending<T: Send + 'static>(
     store: &mut Store<State<T>>,
     p: Pending<T>,
 ) -> Result<i32, Error> {
-    let run = state::run_async(&mut store.data_mut().call.data, &*p.body, &p.input).await;
+    let deadline = store.data().call.outcome.deadline;
+    let run = state::run_async(
+        &mut store.data_mut().call.data,
+        &*p.body,
+        &p.input,
+        deadline,
+    )
+    .await;
     let memory = store
         .data()
         .memory
@@ -460,14 +501,17 @@ pub(crate) fn instantiate<T: Send + 'static>(
     data: T,
 ) -> Result<Instance<T>, Error> {
     let state = State {
-        call: CallState::new(data, config.guest_errors),
+        call: CallState::new(data, config.guest_errors, GuestLimits::new(config)),
         memory: None,
         alloc: None,
         free: None,
         pending: None,
     };
     let mut store = Store::new(engine, state);
-    if let Some(fuel) = config.fuel {
+    store.limiter(|s| &mut s.call.limits);
+    // The start function and the instance's allocations run on the
+    // instance's budget, or on one call's.
+    if let Some(fuel) = config.fuel.or(config.call_fuel) {
         store
             .set_fuel(fuel)
             .map_err(|e| Error::Engine(e.to_string()))?;

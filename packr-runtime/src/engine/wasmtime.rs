@@ -1,6 +1,7 @@
 //! The wasmtime backend.
 
 use super::instance::{Backend, Invoke};
+use super::limits::GuestLimits;
 use super::state::{self, CallState, Step};
 use super::{
     CoreType, CoreValue, EngineConfig, Error, ExternKind, GuestProfile, ModuleExport, ModuleImport,
@@ -100,6 +101,8 @@ pub(crate) struct EngineHandle {
     engine: wasmtime::Engine,
     /// Epoch ticks an export call may run; set before each call.
     deadline_ticks: Option<u64>,
+    /// How often the epoch advances.
+    tick: Duration,
     _ticker: Option<Arc<Ticker>>,
 }
 
@@ -126,15 +129,16 @@ pub(crate) fn engine(config: &EngineConfig) -> Result<EngineHandle, Error> {
     // whole 32-bit space up front on 64-bit hosts, wasmtime's default), which
     // lets host calls keep a view of guest memory (`MemoryView`).
     c.memory_may_move(false);
-    c.consume_fuel(config.fuel.is_some());
+    c.consume_fuel(config.meters_fuel());
     c.epoch_interruption(config.deadline.is_some());
     let engine = wasmtime::Engine::new(&c).map_err(|e| Error::Engine(format!("{e:#}")))?;
+    let mut tick = Duration::from_millis(1);
     let (deadline_ticks, ticker) = match config.deadline {
         None => (None, None),
         Some(deadline) => {
             // Ten ticks per deadline (1 ms to 100 ms each): the deadline
             // holds to within a tenth without waking up needlessly often.
-            let tick = (deadline / 10).clamp(Duration::from_millis(1), Duration::from_millis(100));
+            tick = (deadline / 10).clamp(Duration::from_millis(1), Duration::from_millis(100));
             let ticks = (deadline.as_nanos() / tick.as_nanos()).max(1) as u64 + 1;
             let stop = Arc::new(AtomicBool::new(false));
             let (flag, ticking) = (stop.clone(), engine.weak());
@@ -156,6 +160,7 @@ pub(crate) fn engine(config: &EngineConfig) -> Result<EngineHandle, Error> {
     Ok(EngineHandle {
         engine,
         deadline_ticks,
+        tick,
         _ticker: ticker,
     })
 }
@@ -464,8 +469,13 @@ fn define<T: Send + 'static>(
                                 let out = match replayed {
                                     Some(out) => out,
                                     None => {
-                                        match state::run_async(&mut st.call.data, &*body, &input)
-                                            .await
+                                        match state::run_async(
+                                            &mut st.call.data,
+                                            &*body,
+                                            &input,
+                                            st.call.outcome.deadline,
+                                        )
+                                        .await
                                         {
                                             Ok(out) => out,
                                             Err(failure) => {
@@ -572,6 +582,7 @@ pub(crate) struct Instance<T: 'static> {
     instance: wasmtime::Instance,
     exports: HashMap<String, AbiExport>,
     deadline_ticks: Option<u64>,
+    tick: Duration,
     /// Keeps the epoch thread running while the instance lives.
     _ticker: Option<Arc<Ticker>>,
 }
@@ -582,23 +593,46 @@ fn store<T: Send + 'static>(
     data: T,
 ) -> Result<Store<State<T>>, Error> {
     let state = State {
-        call: CallState::new(data, config.guest_errors),
+        call: CallState::new(data, config.guest_errors, GuestLimits::new(config)),
         memory: None,
         alloc: None,
         free: None,
         view: MemoryView::EMPTY,
     };
     let mut store = Store::new(engine, state);
+    store.limiter(|s| &mut s.call.limits);
     if let Some(ticks) = engine.deadline_ticks {
         // Also bounds the start function and the instance's allocations.
         store.set_epoch_deadline(ticks);
     }
-    if let Some(fuel) = config.fuel {
+    // The start function and the instance's allocations run on the
+    // instance's budget, or on one call's.
+    if let Some(fuel) = config.fuel.or(config.call_fuel) {
         store
             .set_fuel(fuel)
             .map_err(|e| Error::Engine(format!("{e:#}")))?;
     }
     Ok(store)
+}
+
+impl wasmtime::ResourceLimiter for GuestLimits {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(GuestLimits::memory_growing(self, desired))
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(GuestLimits::table_growing(self, desired))
+    }
 }
 
 /// Caches the handles every call needs, so nothing is looked up by name
@@ -632,6 +666,7 @@ fn ready<T: Send + 'static>(
         instance,
         exports: HashMap::new(),
         deadline_ticks: engine.deadline_ticks,
+        tick: engine.tick,
         _ticker: engine._ticker.clone(),
     })
 }
@@ -705,11 +740,22 @@ pub(crate) async fn instantiate_async<T: Send + 'static>(
 }
 
 impl<T: Send + 'static> Instance<T> {
-    /// Gives the next guest call the engine's full deadline.
+    /// Gives the next guest call what is left of the export call's
+    /// deadline (the engine's full deadline outside export calls).
     fn arm(&mut self) {
-        if let Some(ticks) = self.deadline_ticks {
-            self.store.set_epoch_deadline(ticks);
-        }
+        let Some(full) = self.deadline_ticks else {
+            return;
+        };
+        let ticks = match self.store.data().call.outcome.deadline {
+            Some(at) => {
+                let left = at.saturating_duration_since(std::time::Instant::now());
+                // At least one tick: a call already past its deadline is
+                // interrupted at the next epoch.
+                ((left.as_nanos() / self.tick.as_nanos()) as u64 + 1).min(full)
+            }
+            None => full,
+        };
+        self.store.set_epoch_deadline(ticks);
     }
 
     /// The typed handle of a Graph ABI export, looked up once.

@@ -4,7 +4,9 @@
 //! header   "PACKRLOG"  u16 version = 2  u16 reserved = 0
 //!          u64 entry count  u64 total file length
 //! h_0      SHA-256(header)
-//! entry i  u8 kind (0 host call, 1 guest export)  u8 completed (0 or 1)
+//! entry i  u8 kind (0 host call, 1 guest export)
+//!          u8 completed (0 no, 1 yes, 2 cancelled: not completed because
+//!          the async call was dropped)
 //!          u64 interface length  u64 function length
 //!          u64 input length  u64 output length (0 unless completed)
 //!          interface bytes (UTF-8)  function bytes (UTF-8)  input  output
@@ -161,13 +163,13 @@ pub(crate) fn header(parts: &Parts) -> [u8; HEADER_LEN] {
     h
 }
 
-fn fixed(r: &CallRecord<'_>) -> [u8; ENTRY_FIXED] {
+fn fixed(r: &CallRecord<'_>, cancelled: bool) -> [u8; ENTRY_FIXED] {
     let mut b = [0u8; ENTRY_FIXED];
     b[0] = match r.kind {
         CallKind::HostCall => 0,
         CallKind::GuestExport => 1,
     };
-    b[1] = r.completed as u8;
+    b[1] = if cancelled { 2 } else { r.completed as u8 };
     let lens = [
         r.interface.len(),
         r.function.len(),
@@ -181,10 +183,10 @@ fn fixed(r: &CallRecord<'_>) -> [u8; ENTRY_FIXED] {
 }
 
 /// `h_i = SHA-256(h_{i-1} || canonical encoding of entry i)`.
-pub(crate) fn chain_step(previous: &[u8; 32], r: &CallRecord<'_>) -> [u8; 32] {
+pub(crate) fn chain_step(previous: &[u8; 32], r: &CallRecord<'_>, cancelled: bool) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(previous);
-    h.update(fixed(r));
+    h.update(fixed(r, cancelled));
     h.update(r.interface.as_bytes());
     h.update(r.function.as_bytes());
     h.update(r.input);
@@ -205,8 +207,8 @@ impl CallLog {
         let mut w = io::BufWriter::new(w);
         w.write_all(&header(&self.parts))?;
         w.write_all(&self.genesis)?;
-        for (r, h) in self.entries().zip(&self.hashes) {
-            w.write_all(&fixed(&r))?;
+        for (at, (r, h)) in self.entries().zip(&self.hashes).enumerate() {
+            w.write_all(&fixed(&r, self.is_cancelled(at)))?;
             w.write_all(r.interface.as_bytes())?;
             w.write_all(r.function.as_bytes())?;
             w.write_all(r.input)?;
@@ -359,11 +361,14 @@ fn parse(bytes: &[u8]) -> Result<CallLog, LogFileError> {
             1 => CallKind::GuestExport,
             k => return Err(malformed(&format!("unknown call kind {k}"))),
         };
+        let cancelled = fixed[1] == 2;
         let completed = match fixed[1] {
             0 if output.is_empty() => false,
             0 => return Err(malformed("an incomplete call has output bytes")),
             1 => true,
-            k => return Err(malformed(&format!("completion flag {k} is not 0 or 1"))),
+            2 if output.is_empty() => false,
+            2 => return Err(malformed("a cancelled call has output bytes")),
+            k => return Err(malformed(&format!("completion flag {k} is not 0, 1 or 2"))),
         };
         let (Ok(interface), Ok(function)) = (
             std::str::from_utf8(interface),
@@ -372,14 +377,17 @@ fn parse(bytes: &[u8]) -> Result<CallLog, LogFileError> {
             return Err(malformed("a name is not UTF-8"));
         };
         parts
-            .push_record(&CallRecord {
-                kind,
-                interface,
-                function,
-                input,
-                output,
-                completed,
-            })
+            .push_record_cancelled(
+                &CallRecord {
+                    kind,
+                    interface,
+                    function,
+                    input,
+                    output,
+                    completed,
+                },
+                cancelled,
+            )
             .map_err(|e| malformed(&e.to_string()))?;
         hashes.push(h);
     }

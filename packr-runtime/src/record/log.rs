@@ -73,6 +73,9 @@ pub(crate) struct Entry {
 
 /// The output of a call that has not returned (or never did).
 pub(crate) const NOT_COMPLETED: u64 = u64::MAX;
+/// The output of a call that was cancelled: an async export call whose
+/// future was dropped, and the host call it was waiting in.
+pub(crate) const CANCELLED: u64 = u64::MAX - 1;
 
 /// Bytes before an input chunk's payload: name, kind, length.
 pub(crate) const INPUT_HEAD: usize = 9;
@@ -203,12 +206,24 @@ impl Parts {
 
     /// Appends a whole record; `Err` for a payload of 4 GiB or more.
     pub fn push_record(&mut self, r: &CallRecord<'_>) -> Result<(), PayloadTooLarge> {
+        self.push_record_cancelled(r, false)
+    }
+
+    /// [`push_record`](Self::push_record) for a record that may have been
+    /// cancelled (then it is not completed).
+    pub fn push_record_cancelled(
+        &mut self,
+        r: &CallRecord<'_>,
+        cancelled: bool,
+    ) -> Result<(), PayloadTooLarge> {
         let input_len = payload_len(r.input)?;
         let output_len = payload_len(r.output)?;
         let name = self.names.intern(r.interface, r.function);
         let input = self.push_input(name, r.kind, input_len, r.input);
         let output = if r.completed {
             self.push_output(output_len, r.output)
+        } else if cancelled {
+            CANCELLED
         } else {
             NOT_COMPLETED
         };
@@ -219,7 +234,7 @@ impl Parts {
     pub fn record(&self, e: &Entry) -> CallRecord<'_> {
         let (name, kind) = self.input_head(e.input);
         let (interface, function) = self.names.get(name);
-        let completed = e.output != NOT_COMPLETED;
+        let completed = e.output != NOT_COMPLETED && e.output != CANCELLED;
         CallRecord {
             kind,
             interface,
@@ -241,7 +256,7 @@ impl Parts {
         let mut hashes = Vec::with_capacity(self.entries.len());
         let mut h = genesis;
         for e in &self.entries {
-            h = file::chain_step(&h, &self.record(e));
+            h = file::chain_step(&h, &self.record(e), e.output == CANCELLED);
             hashes.push(h);
         }
         CallLog {
@@ -333,6 +348,29 @@ impl CallLog {
     /// ```
     pub fn get(&self, index: usize) -> Option<CallRecord<'_>> {
         self.parts.entries.get(index).map(|e| self.parts.record(e))
+    }
+
+    /// True when the call at `index` was cancelled: an async export call
+    /// whose future was dropped before it finished, or the host call it was
+    /// waiting in (neither [`completed`](CallRecord::completed)). Replay
+    /// reports reaching one as [`DivergenceKind::Cancelled`](super::DivergenceKind::Cancelled).
+    ///
+    /// ```
+    /// use packr_runtime::intercept::{CallInfo, CallInterceptor, CallKind};
+    /// use packr_runtime::record::Recorder;
+    /// let run = CallInfo { kind: CallKind::GuestExport, interface: "", function: "run" };
+    /// let mut r = Recorder::new();
+    /// r.before(&run, &[]).unwrap();
+    /// r.cancelled(&run); // the embedder dropped the call's future
+    /// let log = r.finish();
+    /// assert!(!log.get(0).unwrap().completed);
+    /// assert!(log.is_cancelled(0));
+    /// ```
+    pub fn is_cancelled(&self, index: usize) -> bool {
+        self.parts
+            .entries
+            .get(index)
+            .is_some_and(|e| e.output == CANCELLED)
     }
 
     /// The calls, in the order they were made.

@@ -1,6 +1,6 @@
 //! The recording interceptor: appends calls to an arena, hashes when sealed.
 
-use super::log::{CallLog, Entry, NOT_COMPLETED, Parts, payload_len};
+use super::log::{CANCELLED, CallLog, Entry, NOT_COMPLETED, Parts, payload_len};
 use crate::intercept::CallKind;
 use crate::intercept::{CallInfo, CallInterceptor, Intercept, InterceptError};
 
@@ -331,9 +331,27 @@ impl CallInterceptor for Recorder {
         };
         self.complete(entry, name, output)
     }
+
+    fn cancelled(&mut self, call: &CallInfo<'_>) {
+        self.cancel(call);
+    }
 }
 
 impl Recorder {
+    /// Marks `call` and every call still open inside it as cancelled.
+    #[cold]
+    fn cancel(&mut self, call: &CallInfo<'_>) {
+        let name = self.intern(call);
+        let from = self
+            .open
+            .iter()
+            .rposition(|o| o.name == name && o.kind == call.kind)
+            .unwrap_or(0);
+        for open in self.open.drain(from..) {
+            self.parts.entries[open.entry].output = CANCELLED;
+        }
+    }
+
     #[inline]
     fn complete(&mut self, entry: usize, name: u32, output: &[u8]) -> Result<(), InterceptError> {
         let output_len = payload_len(output).map_err(InterceptError::new)?;

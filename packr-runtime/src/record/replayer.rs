@@ -22,6 +22,10 @@ pub enum DivergenceKind {
     Output,
     /// A call after the last one in the log.
     PastEnd,
+    /// The call was cancelled when it was recorded (its async call's
+    /// future was dropped), so the recording says nothing about how it
+    /// ends.
+    Cancelled,
 }
 
 /// One side of a [`ReplayDivergence`]: a call and a short summary of the
@@ -160,6 +164,12 @@ impl fmt::Display for ReplayDivergence {
                 expected.call_info(),
                 expected.summary,
                 actual.summary
+            ),
+            DivergenceKind::Cancelled => write!(
+                f,
+                "replay reached call {}, {}, which was cancelled when it was recorded                  (its async call was dropped before it finished): the log does not say how it ends",
+                self.position,
+                expected.call_info()
             ),
             kind => {
                 let what = if kind == DivergenceKind::Input {
@@ -340,6 +350,10 @@ impl CallInterceptor for Replayer {
                 Some((r, r.input)),
                 (*call, input),
             )));
+        }
+        if self.log.is_cancelled(index) && call.kind == CallKind::HostCall {
+            let kind = DivergenceKind::Cancelled;
+            return Err(divergence(index, kind, Some((r, r.input)), (*call, input)).into());
         }
         self.position += 1;
         match call.kind {

@@ -33,6 +33,18 @@ impl Span {
         (line, before[line_start..].chars().count() + 1)
     }
 
+    /// The byte range the span covers in its file's text.
+    ///
+    /// ```
+    /// use packr_runtime::wit::Package;
+    /// let text = "package a:b;\ninterface i {\n  f: func(x: strin);\n}\n";
+    /// let err = Package::parse("actor.wit+", text).unwrap_err();
+    /// assert_eq!(&text[err.span().range()], "strin");
+    /// ```
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+
     /// The text the span covers.
     pub fn text(&self) -> &str {
         let end = self.end.min(self.source.text.len());
@@ -71,6 +83,11 @@ impl WitError {
             span,
             message: message.into(),
         }
+    }
+
+    /// Where it went wrong.
+    pub fn span(&self) -> &Span {
+        &self.span
     }
 
     /// What went wrong, without the position.
