@@ -3,7 +3,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use packr_runtime::abi::{self, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 type Record = (String, Vec<(u32, Option<String>)>, Result<Vec<u8>, String>);
 
@@ -15,4 +15,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = abi::decode_as::<BTreeMap<String, Vec<char>>>(data);
     let _ = abi::decode_as::<Option<Option<Box<Value>>>>(data);
     let _ = abi::decode_as::<[bool; 3]>(data);
+    // Wire version 3: map and set nodes (and their list forms).
+    let _ = abi::decode_as::<HashMap<u32, Option<String>>>(data);
+    let _ = abi::decode_as::<BTreeSet<String>>(data);
+    let _ = abi::decode_as::<Vec<BTreeSet<u8>>>(data);
 });

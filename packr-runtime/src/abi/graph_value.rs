@@ -49,6 +49,14 @@ pub trait GraphValue: Sized {
         }
     }
 
+    /// False when this type's descriptor can never hold a map or set tag,
+    /// so a version-2 encoder need not rewrite it into list forms
+    /// ([`Encoder::put_type`]). The default is the safe `true`; primitives,
+    /// strings and named (record, variant) descriptors say `false`, and
+    /// containers take it from their elements.
+    #[doc(hidden)]
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = true;
+
     /// The array element kind when this type is a fixed-width primitive:
     /// lists of such types travel as one packed array node.
     #[doc(hidden)]
@@ -210,7 +218,7 @@ fn encode_list<'x, T: GraphValue + 'x>(
         enc.push_child(child);
     }
     let m = enc.begin(Kind::List);
-    T::write_type(first, enc.buffer_mut());
+    enc.put_type::<T>(first);
     enc.put_len(enc.stacked_len(mark))?;
     enc.put_stacked(mark);
     enc.end(m)
@@ -269,6 +277,7 @@ macro_rules! fixed_width {
             }
             const ARRAY_ELEMENT: Option<Kind> = Some(Kind::$kind);
             const SCALAR: Option<Kind> = Some(Kind::$kind);
+            const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
             #[inline(always)]
             fn flat_bits(&self) -> u64 {
                 let mut bits = [0u8; 8];
@@ -328,6 +337,7 @@ impl GraphValue for u8 {
     }
     const ARRAY_ELEMENT: Option<Kind> = Some(Kind::U8);
     const SCALAR: Option<Kind> = Some(Kind::U8);
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
     #[inline(always)]
     fn flat_bits(&self) -> u64 {
         u64::from(*self)
@@ -369,6 +379,7 @@ impl GraphValue for bool {
     }
     const ARRAY_ELEMENT: Option<Kind> = Some(Kind::Bool);
     const SCALAR: Option<Kind> = Some(Kind::Bool);
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
     #[inline(always)]
     fn flat_bits(&self) -> u64 {
         u64::from(*self)
@@ -412,6 +423,7 @@ impl GraphValue for char {
     }
     const ARRAY_ELEMENT: Option<Kind> = Some(Kind::Char);
     const SCALAR: Option<Kind> = Some(Kind::Char);
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
     #[inline(always)]
     fn flat_bits(&self) -> u64 {
         u64::from(*self as u32)
@@ -437,6 +449,7 @@ impl GraphValue for char {
 }
 
 impl GraphValue for String {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::String as u8);
@@ -452,6 +465,7 @@ impl GraphValue for String {
 }
 
 impl<T: GraphValue> GraphValue for Vec<T> {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = T::DESCRIPTOR_NEEDS_V3_CHECK;
     fn wit_type(out: &mut String) {
         out.push_str("list<");
         T::wit_type(out);
@@ -474,6 +488,7 @@ impl<T: GraphValue> GraphValue for Vec<T> {
 }
 
 impl<T: GraphValue, const N: usize> GraphValue for [T; N] {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = T::DESCRIPTOR_NEEDS_V3_CHECK;
     fn wit_type(out: &mut String) {
         out.push_str("list<");
         T::wit_type(out);
@@ -499,6 +514,7 @@ impl<T: GraphValue, const N: usize> GraphValue for [T; N] {
 }
 
 impl<T: GraphValue> GraphValue for Box<T> {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = T::DESCRIPTOR_NEEDS_V3_CHECK;
     fn wit_type(out: &mut String) {
         T::wit_type(out);
     }
@@ -518,6 +534,7 @@ impl<T: GraphValue> GraphValue for Box<T> {
 }
 
 impl<T: GraphValue> GraphValue for Option<T> {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = T::DESCRIPTOR_NEEDS_V3_CHECK;
     fn wit_type(out: &mut String) {
         out.push_str("option<");
         T::wit_type(out);
@@ -536,7 +553,7 @@ impl<T: GraphValue> GraphValue for Option<T> {
             None => None,
         };
         let m = enc.begin(Kind::Option);
-        T::write_type(self.as_ref(), enc.buffer_mut());
+        enc.put_type::<T>(self.as_ref());
         match child {
             Some(c) => {
                 enc.put_u8(1);
@@ -558,6 +575,8 @@ impl<T: GraphValue> GraphValue for Option<T> {
 }
 
 impl<T: GraphValue, E: GraphValue> GraphValue for Result<T, E> {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool =
+        T::DESCRIPTOR_NEEDS_V3_CHECK || E::DESCRIPTOR_NEEDS_V3_CHECK;
     fn wit_type(out: &mut String) {
         let (ok, err) = (wit_type_of::<T>(), wit_type_of::<E>());
         let unit = |t: &str| t == "tuple<>";
@@ -582,8 +601,8 @@ impl<T: GraphValue, E: GraphValue> GraphValue for Result<T, E> {
             Err(e) => (1, e.encode_node(enc)?),
         };
         let m = enc.begin(Kind::Result);
-        T::write_type(self.as_ref().ok(), enc.buffer_mut());
-        E::write_type(self.as_ref().err(), enc.buffer_mut());
+        enc.put_type::<T>(self.as_ref().ok());
+        enc.put_type::<E>(self.as_ref().err());
         enc.put_u32(tag);
         enc.put_u8(1);
         enc.put_u32(child);
@@ -601,6 +620,7 @@ impl<T: GraphValue, E: GraphValue> GraphValue for Result<T, E> {
 }
 
 impl GraphValue for () {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::Tuple as u8);
@@ -633,6 +653,7 @@ impl GraphValue for () {
 macro_rules! tuples {
     ($( $n:literal => ($($name:ident $idx:tt),+); )*) => {$(
         impl<$($name: GraphValue),+> GraphValue for ($($name,)+) {
+            const DESCRIPTOR_NEEDS_V3_CHECK: bool = false $(|| $name::DESCRIPTOR_NEEDS_V3_CHECK)+;
             fn wit_type(out: &mut String) {
                 let items: Vec<String> = vec![$( wit_type_of::<$name>() ),+];
                 out.push_str(&format!("tuple<{}>", items.join(", ")));
