@@ -227,7 +227,7 @@ fn expand(opts: &Options) -> syn::Result<TokenStream> {
             boxed: HashSet::new(),
             top: true,
             derives: &opts.derives,
-            with: HashMap::new(),
+            with: generator.with.clone(),
         };
         top.exports("", &world_fns, quote!(#name))
     };
@@ -286,6 +286,11 @@ fn check_options(opts: &Options, pkg: &Package, world: &World) -> syn::Result<()
     }
     for (key, _) in &opts.with {
         let name = key.value();
+        // "map" and "set" choose the collection every map<K, V> / set<T>
+        // becomes (a generic path such as `std::collections::HashMap`).
+        if name == "map" || name == "set" {
+            continue;
+        }
         let found = name.rsplit_once('.').is_some_and(|(i, t)| {
             pkg.interface(i)
                 .is_some_and(|iface| iface.qualified == i && iface.type_def(t).is_some())
@@ -294,7 +299,7 @@ fn check_options(opts: &Options, pkg: &Package, world: &World) -> syn::Result<()
             push(syn::Error::new(
                 key.span(),
                 format!(
-                    "`with` maps `{name}`, but the package declares no such type: write \"ns:pkg/interface.type\""
+                    "`with` maps `{name}`, but the package declares no such type: write \"ns:pkg/interface.type\" (or \"map\" / \"set\" for the collection maps and sets become)"
                 ),
             ));
         }
@@ -360,6 +365,24 @@ impl Gen<'_> {
             Type::Option(t) => {
                 let t = self.rust_type(t, within)?;
                 quote!(::core::option::Option<#t>)
+            }
+            // Like a list, a map or set holds its items on the heap: no box.
+            // `with: { "map": HashMap }` (or "set") picks another collection.
+            Type::Map(k, v) => {
+                let (k, v) = (self.rust_type(k, None)?, self.rust_type(v, None)?);
+                let map = self
+                    .with
+                    .get("map")
+                    .map_or_else(|| quote!(::std::collections::BTreeMap), |p| quote!(#p));
+                quote!(#map<#k, #v>)
+            }
+            Type::Set(t) => {
+                let t = self.rust_type(t, None)?;
+                let set = self
+                    .with
+                    .get("set")
+                    .map_or_else(|| quote!(::std::collections::BTreeSet), |p| quote!(#p));
+                quote!(#set<#t>)
             }
             Type::Result { ok, err } => {
                 let ok = match ok {
