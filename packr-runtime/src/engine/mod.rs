@@ -380,8 +380,8 @@ enum ModuleInner {
 #[derive(Clone)]
 pub struct Module {
     inner: ModuleInner,
-    /// The `__pack_types` blob found in the data segments, if any.
-    pack_types: Option<std::sync::Arc<[u8]>>,
+    /// The blob `__pack_types` returns, located statically.
+    pack_types: data_segments::PackTypesBlob,
 }
 
 impl fmt::Debug for Module {
@@ -404,9 +404,10 @@ impl Module {
         Ok(Module { inner, pack_types })
     }
 
-    /// The `__pack_types` metadata the guest carries (the CGRF blob at the
-    /// start of one of its data segments, read without instantiating it),
-    /// if it exports `__pack_types`. Decode it with
+    /// The `__pack_types` metadata the guest carries: the CGRF blob its
+    /// `__pack_types` export returns, read from its data segments without
+    /// instantiating it (`None` without the export, or when the blob
+    /// cannot be located: [`validate`] then says why). Decode it with
     /// [`PackTypes::decode`](crate::wit::PackTypes::decode);
     /// [`validate`] compares it with the world.
     ///
@@ -418,8 +419,30 @@ impl Module {
     /// # Ok::<(), packr_runtime::engine::Error>(())
     /// ```
     pub fn pack_types(&self) -> Option<&[u8]> {
-        let exported = self.describe().1.iter().any(|e| e.name == "__pack_types");
-        self.pack_types.as_deref().filter(|_| exported)
+        match &self.pack_types {
+            data_segments::PackTypesBlob::Found(blob) => Some(blob),
+            _ => None,
+        }
+    }
+
+    /// Why the blob of an exported `__pack_types` cannot be located, if so.
+    pub(crate) fn pack_types_error(&self) -> Option<&str> {
+        match &self.pack_types {
+            data_segments::PackTypesBlob::Invalid(why) => Some(why),
+            _ => None,
+        }
+    }
+
+    /// The wire version of the guest's `__pack_types` blob, if it has one.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, Module};
+    /// let module = Module::from_wat(&Engine::default(), "(module)")?;
+    /// assert_eq!(module.wire(), None);
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    pub fn wire(&self) -> Option<crate::abi::Wire> {
+        crate::abi::Wire::of(self.pack_types()?)
     }
 
     /// Compiles a module from WAT text.

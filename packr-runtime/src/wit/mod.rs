@@ -45,7 +45,7 @@ pub use error::{Span, WitError};
 pub use hash::Hash;
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub(crate) use metadata::cgrf_len;
-pub use metadata::{InterfaceHash, MetadataError, PackTypes};
+pub use metadata::{GuestFunction, InterfaceHash, MetadataError, PackTypes};
 pub use model::{
     Case, Field, Function, Interface, PackageName, Type, TypeDef, TypeDefKind, TypeRef, World,
     WorldItem,
