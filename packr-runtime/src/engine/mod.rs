@@ -203,6 +203,12 @@ pub struct EngineConfig {
     pub deadline: Option<std::time::Duration>,
     /// The guest generation served; see [`GuestProfile`].
     pub profile: GuestProfile,
+    /// The wire version instances speak to their guest (`None`: chosen per
+    /// instance). Without it, an instance speaks the version of the guest's
+    /// `__pack_types` blob, else the version of the first buffer the guest
+    /// sends, else version 2; see [`Instance::wire`]. Host functions always
+    /// answer in the version of their input.
+    pub wire: Option<crate::abi::Wire>,
 }
 
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
@@ -215,6 +221,7 @@ impl Default for EngineConfig {
             scratch_size: 4096,
             deadline: None,
             profile: GuestProfile::Current,
+            wire: None,
         }
     }
 }
@@ -329,6 +336,7 @@ impl Engine {
             inner,
             engine: self.clone(),
             has_async,
+            module_wire: module.wire(),
         })
     }
 }
@@ -550,6 +558,8 @@ pub struct Linked<T: 'static> {
     inner: LinkedInner<T>,
     engine: Engine,
     has_async: bool,
+    /// The version of the module's `__pack_types` blob.
+    module_wire: Option<crate::abi::Wire>,
 }
 
 impl<T: 'static> Clone for Linked<T> {
@@ -564,6 +574,7 @@ impl<T: 'static> Clone for Linked<T> {
             inner,
             engine: self.engine.clone(),
             has_async: self.has_async,
+            module_wire: self.module_wire,
         }
     }
 }
@@ -590,7 +601,9 @@ impl<T: Send + 'static> Linked<T> {
             #[allow(unreachable_patterns)]
             _ => unreachable!("a Linked pairs a module with the engine that linked it"),
         };
-        Instance::new(backend, config, self.has_async)
+        let mut instance = Instance::new(backend, config, self.has_async)?;
+        instance.choose_wire(config.wire.or(self.module_wire));
+        Ok(instance)
     }
 
     /// A new instance whose store state is `data`, for guests that import
@@ -610,7 +623,9 @@ impl<T: Send + 'static> Linked<T> {
             #[allow(unreachable_patterns)]
             _ => unreachable!("a Linked pairs a module with the engine that linked it"),
         };
-        Instance::new_async(backend, config, self.has_async).await
+        let mut instance = Instance::new_async(backend, config, self.has_async).await?;
+        instance.choose_wire(config.wire.or(self.module_wire));
+        Ok(instance)
     }
 
     /// True when the guest imports async host functions: instantiate it

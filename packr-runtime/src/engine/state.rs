@@ -35,6 +35,9 @@ pub(crate) struct CallState<T> {
     pub(crate) guest_errors: GuestErrors,
     pub(crate) last_error: Option<HostCallError>,
     pub(crate) error_handler: Option<ErrorHandler>,
+    /// The wire version spoken to the guest, once chosen (configuration,
+    /// metadata, or the first buffer the guest sent).
+    pub(crate) wire: Option<crate::abi::Wire>,
 }
 
 impl<T> CallState<T> {
@@ -50,6 +53,7 @@ impl<T> CallState<T> {
             guest_errors,
             last_error: None,
             error_handler: None,
+            wire: None,
         }
     }
 }
@@ -175,6 +179,10 @@ pub(crate) fn deliver<T>(
     (out_ptr, out_len): (i32, i32),
 ) -> Step {
     state.out = out;
+    if state.wire.is_none() {
+        // The first buffer the guest sent decides, when nothing else did.
+        state.wire = crate::abi::Wire::of(input);
+    }
     if let Err(step) = intercept_after(state, f, input) {
         return step;
     }
