@@ -78,3 +78,60 @@ fn the_bare_interface_is_imported_by_its_bare_name() {
     assert_eq!(pkg.interface("tally").unwrap().qualified, "tally");
     assert_eq!(pkg.interface("tags").unwrap().qualified, "example:v3/tags");
 }
+
+/// A session recorded with this guest replays against it, and a log holds
+/// the version it was recorded in; replaying it against a guest that
+/// speaks the other version is refused, naming both versions.
+fn a_log_keeps_its_version_and_refuses_the_other(kind: EngineKind) {
+    use packr::intercept::{CallInfo, CallInterceptor, CallKind};
+    use packr::record::{Recorder, Replayer};
+    let mut instance = setup(kind, None);
+    instance.set_interceptor(Box::new(Recorder::new()));
+    tags::Exports::new(&mut instance).call_tags().unwrap();
+    let log = instance
+        .take_interceptor()
+        .and_then(|i| (i as Box<dyn std::any::Any>).downcast::<Recorder>().ok())
+        .unwrap()
+        .seal();
+    assert_eq!(
+        log.wire(),
+        Some(Wire::V3),
+        "the guest's first buffer was v3"
+    );
+    let host_call = log
+        .entries()
+        .find(|c| c.kind == CallKind::HostCall)
+        .unwrap();
+    assert_eq!(
+        Wire::of(host_call.input),
+        Some(Wire::V3),
+        "bytes kept as they crossed"
+    );
+
+    // The same guest replays.
+    let mut again = setup(kind, None);
+    again.set_interceptor(Box::new(Replayer::new(log.clone())));
+    let tags = tags::Exports::new(&mut again).call_tags().unwrap();
+    assert_eq!(tags.len(), 2);
+
+    // A guest of the other generation sends the same map in version 2 (as
+    // its list form).
+    let mut replay = Replayer::new(log.clone());
+    let export = log.get(0).unwrap();
+    replay.before(&export.call_info(), export.input).unwrap();
+    let count = CallInfo {
+        kind: CallKind::HostCall,
+        interface: "tally",
+        function: "count",
+    };
+    let words = BTreeMap::from([("a".to_string(), 1u32), ("b".to_string(), 2)]);
+    let v2 = packr::abi::encode_with(&words, Wire::V2).unwrap();
+    let err = replay.before(&count, &v2).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("recorded in wire version 3") && message.contains("speaks wire version 2"),
+        "{message}"
+    );
+}
+
+per_engine!(a_log_keeps_its_version_and_refuses_the_other);
