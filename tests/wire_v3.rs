@@ -135,3 +135,35 @@ fn a_log_keeps_its_version_and_refuses_the_other(kind: EngineKind) {
 }
 
 per_engine!(a_log_keeps_its_version_and_refuses_the_other);
+
+/// `with: { "map" => HashMap }` makes every WIT+ map a `HashMap`.
+mod hashed {
+    packr::bindgen!({ path: "wit/v3", with: { "map" => std::collections::HashMap } });
+
+    pub struct Sum(pub u32);
+
+    impl tally::Host for Sum {
+        fn count(&mut self, words: std::collections::HashMap<String, u32>) -> u32 {
+            self.0 = words.values().sum();
+            self.0
+        }
+    }
+}
+
+fn the_map_collection_can_be_chosen_with_with(kind: EngineKind) {
+    let engine = Engine::with_kind(kind).unwrap();
+    let module = Module::from_wat(&engine, include_str!("guests/v3.wat")).unwrap();
+    let mut host = HostBuilder::<hashed::Sum>::new();
+    hashed::tally::add_to_linker(&mut host, |s| s).unwrap();
+    let mut instance = engine
+        .link(&module, &host)
+        .unwrap()
+        .instantiate(hashed::Sum(0))
+        .unwrap();
+    let tags = hashed::tags::Exports::new(&mut instance)
+        .call_tags()
+        .unwrap();
+    assert_eq!((tags.len(), instance.data().0), (2, 3));
+}
+
+per_engine!(the_map_collection_can_be_chosen_with_with);

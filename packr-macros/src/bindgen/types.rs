@@ -43,18 +43,18 @@ impl Gen<'_> {
             // `with: { "map": HashMap }` (or "set") picks another collection.
             Type::Map(k, v) => {
                 let (k, v) = (self.rust_type(k, None)?, self.rust_type(v, None)?);
-                let map = self.with.get("map").map_or_else(
-                    || quote!(::std::collections::BTreeMap),
-                    |p| quote!(#p),
-                );
+                let map = self
+                    .with
+                    .get("map")
+                    .map_or_else(|| quote!(::std::collections::BTreeMap), |p| quote!(#p));
                 quote!(#map<#k, #v>)
             }
             Type::Set(t) => {
                 let t = self.rust_type(t, None)?;
-                let set = self.with.get("set").map_or_else(
-                    || quote!(::std::collections::BTreeSet),
-                    |p| quote!(#p),
-                );
+                let set = self
+                    .with
+                    .get("set")
+                    .map_or_else(|| quote!(::std::collections::BTreeSet), |p| quote!(#p));
                 quote!(#set<#t>)
             }
             Type::Result { ok, err } => {

@@ -143,11 +143,9 @@ fn sections(wasm: &[u8]) -> Option<Sections<'_>> {
                     }
                 }
             }
-            5 => {
-                if s.uleb()? > 0 {
-                    let pages = s.limits()?;
-                    out.memory_pages.get_or_insert(pages);
-                }
+            5 if s.uleb()? > 0 => {
+                let pages = s.limits()?;
+                out.memory_pages.get_or_insert(pages);
             }
             7 => {
                 for _ in 0..s.uleb()? {
