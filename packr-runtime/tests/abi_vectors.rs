@@ -1,4 +1,4 @@
-//! Every reference vector of ABI.md: our encoders must write exactly the
+//! Every reference vector (docs/abi.md §1): our encoders must write exactly the
 //! reference bytes, and our decoders must read the same value back.
 
 use packr_runtime::abi::{self, GraphValue, Value, ValueType, Wire};

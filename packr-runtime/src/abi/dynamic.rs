@@ -6,7 +6,7 @@ use super::{
     Wire,
 };
 
-/// Writes the type descriptor of `ty` (docs/abi.md) in its wire-version-3
+/// Writes the type descriptor of `ty` (docs/abi.md §1.4) in its wire-version-3
 /// form: maps and sets with their own tags (`16`, `17`). Use
 /// [`write_value_type_as`] for a version-2 buffer.
 ///

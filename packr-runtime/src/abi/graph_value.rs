@@ -1,6 +1,7 @@
 //! The typed fast path: Rust types that encode straight into a CGRF buffer
 //! and decode straight out of one, with no intermediate [`Value`](super::Value).
 
+use super::shape::Shape;
 use super::{AbiError, AbiErrorKind, Decoder, Encoder, Kind, Limits, flat};
 
 /// A Rust type that crosses the Graph ABI.
@@ -23,7 +24,7 @@ use super::{AbiError, AbiErrorKind, Decoder, Encoder, Kind, Limits, flat};
     note = "supported out of the box: bool, integers, f32/f64, char, String, Vec<T>, [T; N], Option<T>, Result<T, E>, Box<T>, tuples, maps, sets and packr::abi::Value"
 )]
 pub trait GraphValue: Sized {
-    /// Writes this type's descriptor (ABI.md §1). `sample` is a value of
+    /// Writes this type's descriptor (docs/abi.md §1.4). `sample` is a value of
     /// the type when one is at hand; only types whose descriptor depends on
     /// the value (the dynamic [`Value`](super::Value)) look at it.
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>);
@@ -56,6 +57,15 @@ pub trait GraphValue: Sized {
     /// containers take it from their elements.
     #[doc(hidden)]
     const DESCRIPTOR_NEEDS_V3_CHECK: bool = true;
+    /// This type's structure, for compile-time checks against a WIT+
+    /// declaration (see [`shape`](super::shape)); `#[derive(GraphValue)]`
+    /// fills it in. [`Shape::Unknown`] passes every check.
+    const SHAPE: Shape = Shape::Unknown;
+
+    /// How another type's structure refers to this one: its structure,
+    /// except for named types (records, variants), which are referred to
+    /// by name so that recursive types stay finite.
+    const REF: Shape = Self::SHAPE;
 
     /// The array element kind when this type is a fixed-width primitive:
     /// lists of such types travel as one packed array node.
@@ -260,6 +270,7 @@ pub fn bounded_capacity<T>(count: usize) -> usize {
 macro_rules! fixed_width {
     ($($t:ty => $kind:ident, $n:literal;)*) => {$(
         impl GraphValue for $t {
+            const SHAPE: Shape = Shape::$kind;
             #[inline]
             fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
                 out.push(Kind::$kind as u8);
@@ -323,6 +334,7 @@ fixed_width! {
 }
 
 impl GraphValue for u8 {
+    const SHAPE: Shape = Shape::U8;
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::U8 as u8);
@@ -361,6 +373,7 @@ impl GraphValue for u8 {
 }
 
 impl GraphValue for bool {
+    const SHAPE: Shape = Shape::Bool;
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::Bool as u8);
@@ -408,6 +421,7 @@ impl GraphValue for bool {
 }
 
 impl GraphValue for char {
+    const SHAPE: Shape = Shape::Char;
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::Char as u8);
@@ -450,6 +464,7 @@ impl GraphValue for char {
 
 impl GraphValue for String {
     const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
+    const SHAPE: Shape = Shape::String;
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::String as u8);
@@ -466,6 +481,7 @@ impl GraphValue for String {
 
 impl<T: GraphValue> GraphValue for Vec<T> {
     const DESCRIPTOR_NEEDS_V3_CHECK: bool = T::DESCRIPTOR_NEEDS_V3_CHECK;
+    const SHAPE: Shape = Shape::List(&T::REF);
     fn wit_type(out: &mut String) {
         out.push_str("list<");
         T::wit_type(out);
@@ -489,6 +505,7 @@ impl<T: GraphValue> GraphValue for Vec<T> {
 
 impl<T: GraphValue, const N: usize> GraphValue for [T; N] {
     const DESCRIPTOR_NEEDS_V3_CHECK: bool = T::DESCRIPTOR_NEEDS_V3_CHECK;
+    const SHAPE: Shape = Shape::List(&T::REF);
     fn wit_type(out: &mut String) {
         out.push_str("list<");
         T::wit_type(out);
@@ -515,6 +532,8 @@ impl<T: GraphValue, const N: usize> GraphValue for [T; N] {
 
 impl<T: GraphValue> GraphValue for Box<T> {
     const DESCRIPTOR_NEEDS_V3_CHECK: bool = T::DESCRIPTOR_NEEDS_V3_CHECK;
+    const SHAPE: Shape = T::SHAPE;
+    const REF: Shape = T::REF;
     fn wit_type(out: &mut String) {
         T::wit_type(out);
     }
@@ -535,6 +554,7 @@ impl<T: GraphValue> GraphValue for Box<T> {
 
 impl<T: GraphValue> GraphValue for Option<T> {
     const DESCRIPTOR_NEEDS_V3_CHECK: bool = T::DESCRIPTOR_NEEDS_V3_CHECK;
+    const SHAPE: Shape = Shape::Option(&T::REF);
     fn wit_type(out: &mut String) {
         out.push_str("option<");
         T::wit_type(out);
@@ -577,6 +597,7 @@ impl<T: GraphValue> GraphValue for Option<T> {
 impl<T: GraphValue, E: GraphValue> GraphValue for Result<T, E> {
     const DESCRIPTOR_NEEDS_V3_CHECK: bool =
         T::DESCRIPTOR_NEEDS_V3_CHECK || E::DESCRIPTOR_NEEDS_V3_CHECK;
+    const SHAPE: Shape = Shape::Result(&T::REF, &E::REF);
     fn wit_type(out: &mut String) {
         let (ok, err) = (wit_type_of::<T>(), wit_type_of::<E>());
         let unit = |t: &str| t == "tuple<>";
@@ -621,6 +642,7 @@ impl<T: GraphValue, E: GraphValue> GraphValue for Result<T, E> {
 
 impl GraphValue for () {
     const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
+    const SHAPE: Shape = Shape::Tuple(&[]);
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::Tuple as u8);
@@ -654,6 +676,7 @@ macro_rules! tuples {
     ($( $n:literal => ($($name:ident $idx:tt),+); )*) => {$(
         impl<$($name: GraphValue),+> GraphValue for ($($name,)+) {
             const DESCRIPTOR_NEEDS_V3_CHECK: bool = false $(|| $name::DESCRIPTOR_NEEDS_V3_CHECK)+;
+            const SHAPE: Shape = Shape::Tuple(&[$(&$name::REF),+]);
             fn wit_type(out: &mut String) {
                 let items: Vec<String> = vec![$( wit_type_of::<$name>() ),+];
                 out.push_str(&format!("tuple<{}>", items.join(", ")));

@@ -1,4 +1,4 @@
-//! Node kinds of the CGRF wire format (docs/abi.md; map and set need wire version 3).
+//! Node kinds of the CGRF wire format (docs/abi.md §1.3; map and set need wire version 3).
 
 /// The kind byte that starts every node, and the tag byte of type descriptors.
 ///

@@ -36,6 +36,7 @@ mod graph_value;
 mod kind;
 mod limits;
 mod name;
+pub mod shape;
 mod value;
 mod wire;
 

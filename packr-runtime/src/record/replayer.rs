@@ -332,16 +332,27 @@ fn divergence(
     }
 }
 
+/// The error a divergence raises, reported to `tracing` as it is raised.
+fn diverged(d: ReplayDivergence) -> InterceptError {
+    crate::trace::replay_divergence(&d);
+    d.into()
+}
+
 impl CallInterceptor for Replayer {
     fn before(&mut self, call: &CallInfo<'_>, input: &[u8]) -> Result<Intercept, InterceptError> {
         let index = self.position;
         let Some(r) = self.log.get(index) else {
             let kind = DivergenceKind::PastEnd;
-            return Err(divergence(index, kind, None, (*call, input)).into());
+            return Err(diverged(divergence(index, kind, None, (*call, input))));
         };
         if r.kind != call.kind || r.interface != call.interface || r.function != call.function {
             let kind = DivergenceKind::Call;
-            return Err(divergence(index, kind, Some((r, r.input)), (*call, input)).into());
+            return Err(diverged(divergence(
+                index,
+                kind,
+                Some((r, r.input)),
+                (*call, input),
+            )));
         }
         // A host call's input is the guest's own buffer: its version is the
         // guest's generation.
@@ -357,7 +368,12 @@ impl CallInterceptor for Replayer {
         }
         if r.input != input {
             let kind = DivergenceKind::Input;
-            return Err(divergence(index, kind, Some((r, r.input)), (*call, input)).into());
+            return Err(diverged(divergence(
+                index,
+                kind,
+                Some((r, r.input)),
+                (*call, input),
+            )));
         }
         self.position += 1;
         match call.kind {
@@ -403,11 +419,16 @@ impl CallInterceptor for Replayer {
             if let Some(expected) = &mut d.expected {
                 expected.summary = "no output (it failed when recorded)".into();
             }
-            return Err(d.into());
+            return Err(diverged(d));
         }
         if r.output != output {
             let kind = DivergenceKind::Output;
-            return Err(divergence(index, kind, Some((r, r.output)), (*call, output)).into());
+            return Err(diverged(divergence(
+                index,
+                kind,
+                Some((r, r.output)),
+                (*call, output),
+            )));
         }
         Ok(())
     }

@@ -2,9 +2,9 @@
 //! host can tell a guest built from another version of an interface before
 //! it runs it.
 //!
-//! The blob is CGRF: a record `package-metadata` whose fields
+//! The format is docs/abi.md §6. The blob is CGRF: a record `package-metadata` whose fields
 //! `import-hashes` and `export-hashes` are lists of `interface-hash`
-//! records `{ name: string, hash }` (docs/abi.md). The hash is read in
+//! records `{ name: string, hash }` (docs/abi.md §7). The hash is read in
 //! both forms guests write it: `list<u8>` (32 bytes, what [`PackTypes::encode`]
 //! writes) and `tuple<u64, u64, u64, u64>` (the 32 bytes as four
 //! little-endian words, bytes 0-7 first: what guests built by the
@@ -26,7 +26,7 @@ use std::fmt;
 pub struct InterfaceHash {
     /// The qualified interface name (`theater:simple/runtime`).
     pub name: String,
-    /// Its hash (ABI.md §3).
+    /// Its hash (docs/abi.md §7).
     pub hash: Hash,
 }
 
