@@ -6,12 +6,12 @@
 //! corpora without a fuzzer. An entry panics only on a real finding.
 
 use packr_abi as reference;
-use packr_runtime::abi::{self, AbiErrorKind, Value, ValueType};
+use packr_runtime::abi::{self, AbiErrorKind, Value, ValueType, Wire};
 use packr_runtime::engine::{CoreValue, Engine, EngineConfig, EngineKind, Error, Linked, Module};
 use packr_runtime::host::HostBuilder;
 use packr_runtime::record::CallLog;
 use packr_runtime::wit::Package;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A target's body.
 pub type Entry = fn(&[u8]);
@@ -30,10 +30,12 @@ pub const TARGETS: &[(&str, Entry)] = &[
 /// itself, or is rejected with an error.
 pub fn decode_value(data: &[u8]) {
     if let Ok(value) = abi::decode(data) {
-        let bytes = abi::encode(&value).expect("a decoded value re-encodes");
+        // Re-encoded in the input's version: a version-3 map stays a map.
+        let wire = Wire::of(data).expect("a decoded buffer has a known version");
+        let bytes = abi::encode_with(&value, wire).expect("a decoded value re-encodes");
         let again = abi::decode(&bytes).expect("re-encoded bytes decode");
         // NaN payloads compare unequal; compare the canonical bytes instead.
-        assert_eq!(abi::encode(&again).expect("encodes"), bytes);
+        assert_eq!(abi::encode_with(&again, wire).expect("encodes"), bytes);
     }
 }
 
@@ -44,7 +46,8 @@ type Record = (String, Vec<(u32, Option<String>)>, Result<Vec<u8>, String>);
 pub fn decode_typed(data: &[u8]) {
     fn round_trip<T: abi::GraphValue + PartialEq + std::fmt::Debug>(data: &[u8]) {
         if let Ok(v) = abi::decode_as::<T>(data) {
-            let bytes = abi::encode(&v).expect("a decoded value re-encodes");
+            let wire = Wire::of(data).expect("a decoded buffer has a known version");
+            let bytes = abi::encode_with(&v, wire).expect("a decoded value re-encodes");
             assert_eq!(
                 abi::decode_as::<T>(&bytes).expect("re-encoded bytes decode"),
                 v
@@ -59,6 +62,10 @@ pub fn decode_typed(data: &[u8]) {
     round_trip::<BTreeMap<String, Vec<char>>>(data);
     round_trip::<[bool; 3]>(data);
     round_trip::<Option<Option<u16>>>(data);
+    // Wire version 3: map and set nodes (and, under v3, their list forms).
+    round_trip::<HashMap<u32, Option<String>>>(data);
+    round_trip::<BTreeSet<String>>(data);
+    round_trip::<Vec<BTreeSet<u8>>>(data);
     // Values of a type that can hold NaN: decoding must not panic.
     let _ = abi::decode_as::<Option<Option<Box<Value>>>>(data);
     let _ = abi::decode_as::<(f32, f64)>(data);
@@ -69,6 +76,11 @@ pub fn decode_typed(data: &[u8]) {
 /// rejects because of a limit the reference does not have (nesting depth,
 /// visits of shared nodes), only packr's answer is checked.
 pub fn differential(data: &[u8]) {
+    // The reference 0.7.3 speaks version 2 only; a version-3 buffer is
+    // packr's to accept (see `decode_value`).
+    if Wire::of(data) == Some(Wire::V3) {
+        return;
+    }
     let ours = abi::decode(data);
     if let Err(e) = &ours
         && matches!(e.kind(), AbiErrorKind::LimitExceeded { .. })
@@ -128,6 +140,12 @@ fn to_ref_type(t: &ValueType) -> reference::ValueType {
         ValueType::Record(n) => R::Record(n.to_string()),
         ValueType::Variant(n) => R::Variant(n.to_string()),
         ValueType::Tuple(items) => R::Tuple(items.iter().map(to_ref_type).collect()),
+        // Version 3 only; a version-2 peer carries them in their list forms.
+        ValueType::Map { key, value } => R::List(Box::new(R::Tuple(vec![
+            to_ref_type(key),
+            to_ref_type(value),
+        ]))),
+        ValueType::Set(t) => R::List(Box::new(to_ref_type(t))),
     }
 }
 
@@ -187,6 +205,23 @@ fn to_ref(v: &Value) -> reference::Value {
             payload: payload.iter().map(to_ref).collect(),
         },
         Value::Tuple(items) => R::Tuple(items.iter().map(to_ref).collect()),
+        // Version 3 only (see `differential`): the list forms a version-2
+        // peer uses for them.
+        Value::Map {
+            key_type,
+            value_type,
+            entries,
+        } => R::List {
+            elem_type: R::Tuple(vec![to_ref_type(key_type), to_ref_type(value_type)]),
+            items: entries
+                .iter()
+                .map(|(k, v)| R::Tuple(vec![to_ref(k), to_ref(v)]))
+                .collect(),
+        },
+        Value::Set { elem_type, items } => R::List {
+            elem_type: to_ref_type(elem_type),
+            items: items.iter().map(to_ref).collect(),
+        },
     }
 }
 

@@ -175,6 +175,10 @@ fn named_descriptor(kind: u8, name: &str) -> TokenStream {
     bytes.extend_from_slice(name.as_bytes());
     let bytes = Literal::byte_string(&bytes);
     quote! {
+        // A name holds no map or set tag: a version-2 encoder writes it as is.
+        #[doc(hidden)]
+        const DESCRIPTOR_NEEDS_V3_CHECK: ::core::primitive::bool = false;
+
         #[inline]
         fn write_type(
             _: ::core::option::Option<&Self>,

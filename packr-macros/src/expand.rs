@@ -334,9 +334,9 @@ fn borrowed(
     let finish = match m.ret {
         Ret::Trappable(_) => quote! {
             let result = result.map_err(|t| #k::host::HostError::Trap(t.0))?;
-            #k::host::encode_result(&result, out)
+            #k::host::encode_result(&result, dec.wire(), out)
         },
-        _ => quote!(#k::host::encode_result(&result, out)),
+        _ => quote!(#k::host::encode_result(&result, dec.wire(), out)),
     };
     quote_spanned! {m.ident.span()=>
         let limits = iface.limits();

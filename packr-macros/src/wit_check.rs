@@ -246,12 +246,18 @@ impl<'p> Checker<'p> {
             return *wit == t;
         }
         match (ident.as_str(), args.as_slice()) {
-            ("Vec" | "VecDeque" | "BTreeSet" | "HashSet", [elem]) => {
+            ("Vec" | "VecDeque", [elem]) => {
                 matches!(wit, Type::List(e) if self.same(elem, e))
             }
-            ("BTreeMap" | "HashMap", [k, v]) => matches!(wit, Type::List(e)
-                if matches!(&**e, Type::Tuple(kv) if kv.len() == 2
-                    && self.same(k, &kv[0]) && self.same(v, &kv[1]))),
+            // Maps and sets are `map<K, V>` / `set<T>`: under wire version
+            // 3 they travel as map and set nodes, which a peer expecting a
+            // list would refuse.
+            ("BTreeSet" | "HashSet", [elem]) => {
+                matches!(wit, Type::Set(e) if self.same(elem, e))
+            }
+            ("BTreeMap" | "HashMap", [k, v]) => {
+                matches!(wit, Type::Map(wk, wv) if self.same(k, wk) && self.same(v, wv))
+            }
             ("Option", [inner]) => matches!(wit, Type::Option(w) if self.same(inner, w)),
             ("Result", [ok, err]) => match wit {
                 Type::Result { ok: wok, err: werr } => {

@@ -85,6 +85,15 @@ fn codec_tree(c: &mut Criterion) {
         g.bench_function("value/decode", |b| {
             time_excluding_drop(b, || abi::decode(black_box(&bytes)).unwrap())
         });
+        // The same tree as a version-3 buffer: the version is one header
+        // field, so it must decode at the same speed.
+        let v3 = abi::encode_with(&typed, abi::Wire::V3).unwrap();
+        g.bench_function("typed/decode-v3", |b| {
+            time_excluding_drop(b, || abi::decode_as::<Sexpr>(black_box(&v3)).unwrap())
+        });
+        g.bench_function("value/decode-v3", |b| {
+            time_excluding_drop(b, || abi::decode(black_box(&v3)).unwrap())
+        });
         g.finish();
     }
 }
@@ -117,6 +126,10 @@ fn hostcall_codec(c: &mut Criterion) {
     let mut g = c.benchmark_group("hostcall-codec");
     g.bench_function("decode (s32, s32)", |b| {
         b.iter(|| abi::decode_as::<(i32, i32)>(black_box(&args)).unwrap())
+    });
+    let args_v3 = abi::encode_with(&(20i32, 22i32), abi::Wire::V3).unwrap();
+    g.bench_function("decode (s32, s32) v3", |b| {
+        b.iter(|| abi::decode_as::<(i32, i32)>(black_box(&args_v3)).unwrap())
     });
     let mut out = Vec::new();
     g.bench_function("encode s32", |b| {

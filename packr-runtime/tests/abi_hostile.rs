@@ -30,8 +30,11 @@ fn wrong_magic_version_and_reserved_fields_are_rejected() {
     bad[0] = b'X';
     assert!(matches!(kind_of(&bad), AbiErrorKind::BadMagic(_)));
     let mut bad = good.clone();
-    bad[4] = 3;
-    assert_eq!(kind_of(&bad), AbiErrorKind::BadVersion(3));
+    bad[4] = 4;
+    assert_eq!(kind_of(&bad), AbiErrorKind::BadVersion(4));
+    let mut bad = good.clone();
+    bad[4] = 1;
+    assert_eq!(kind_of(&bad), AbiErrorKind::BadVersion(1));
     let mut bad = good.clone();
     bad[6] = 1;
     assert_eq!(kind_of(&bad), AbiErrorKind::NonZeroReserved);
@@ -53,8 +56,10 @@ fn unknown_node_kind_is_rejected() {
     let mut raw = Raw::new();
     raw.node(Kind::U8, vec![1]);
     let mut bytes = raw.bytes(0);
-    bytes[16] = 0x16;
-    assert_eq!(kind_of(&bytes), AbiErrorKind::UnknownKind(0x16));
+    bytes[16] = 0x18;
+    assert_eq!(kind_of(&bytes), AbiErrorKind::UnknownKind(0x18));
+    bytes[4] = 3;
+    assert_eq!(kind_of(&bytes), AbiErrorKind::UnknownKind(0x18));
 }
 
 #[test]
@@ -312,6 +317,8 @@ fn deeply_nested_type_descriptors_are_bounded() {
     p.push(0);
     let mut raw = Raw::new();
     raw.node(Kind::Option, p);
+    let err = abi::decode_as::<Option<String>>(&raw.bytes(0)).unwrap_err();
+    assert!(limit_of(&err).contains("descriptor"), "{err}");
     let err = abi::decode(&raw.bytes(0)).unwrap_err();
     assert!(limit_of(&err).contains("descriptor"), "{err}");
     let err = abi::decode_as::<Option<String>>(&raw.bytes(0)).unwrap_err();

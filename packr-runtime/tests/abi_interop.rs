@@ -32,6 +32,13 @@ fn to_ref_type(t: &ValueType) -> reference::ValueType {
         ValueType::Record(n) => R::Record(n.to_string()),
         ValueType::Variant(n) => R::Variant(n.to_string()),
         ValueType::Tuple(items) => R::Tuple(items.iter().map(to_ref_type).collect()),
+        // The version-2 reference has no maps or sets: it carries them as
+        // `list<tuple<K, V>>` and `list<T>`, what packr writes under v2.
+        ValueType::Map { key, value } => R::List(Box::new(R::Tuple(vec![
+            to_ref_type(key),
+            to_ref_type(value),
+        ]))),
+        ValueType::Set(t) => R::List(Box::new(to_ref_type(t))),
     }
 }
 
@@ -91,6 +98,24 @@ fn to_ref(v: &Value) -> reference::Value {
             payload: payload.iter().map(to_ref).collect(),
         },
         Value::Tuple(items) => R::Tuple(items.iter().map(to_ref).collect()),
+        Value::Map {
+            key_type,
+            value_type,
+            entries,
+        } => R::List {
+            elem_type: reference::ValueType::Tuple(vec![
+                to_ref_type(key_type),
+                to_ref_type(value_type),
+            ]),
+            items: entries
+                .iter()
+                .map(|(k, v)| R::Tuple(vec![to_ref(k), to_ref(v)]))
+                .collect(),
+        },
+        Value::Set { elem_type, items } => R::List {
+            elem_type: to_ref_type(elem_type),
+            items: items.iter().map(to_ref).collect(),
+        },
     }
 }
 
@@ -209,6 +234,9 @@ fn value_of(t: ValueType, depth: u32) -> BoxedStrategy<Value> {
                 payload,
             })
             .boxed(),
+        ValueType::Map { .. } | ValueType::Set(_) => {
+            unreachable!("arb_type generates no maps: the version-2 reference has none")
+        }
     }
 }
 
@@ -269,4 +297,51 @@ fn typed_values_match_the_reference_bytes() {
         .unwrap(),
         typed
     );
+}
+
+/// Under wire version 2, maps and sets (typed and dynamic) are written
+/// exactly as the reference writes their list forms, and the reference's
+/// list forms decode back into maps and sets.
+#[test]
+fn maps_and_sets_under_version_2_are_the_reference_list_forms() {
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    let typed: BTreeMap<String, Vec<u8>> =
+        BTreeMap::from([("a".into(), vec![1]), ("b".into(), vec![])]);
+    let ours = abi::encode_with(&typed, abi::Wire::V2).unwrap();
+    let dynamic = Value::Map {
+        key_type: ValueType::String,
+        value_type: ValueType::List(Box::new(ValueType::U8)),
+        entries: typed
+            .iter()
+            .map(|(k, v)| {
+                let items = v.iter().map(|b| Value::U8(*b)).collect();
+                (
+                    Value::from(k.as_str()),
+                    Value::List {
+                        elem_type: ValueType::U8,
+                        items,
+                    },
+                )
+            })
+            .collect(),
+    };
+    let theirs = reference::encode(&to_ref(&dynamic)).unwrap();
+    assert_eq!(ours, theirs);
+    assert_eq!(abi::encode(&dynamic).unwrap(), theirs);
+    assert_eq!(
+        abi::decode_as::<BTreeMap<String, Vec<u8>>>(&theirs).unwrap(),
+        typed
+    );
+    let hashed: HashMap<String, Vec<u8>> = typed.clone().into_iter().collect();
+    assert_eq!(abi::encode(&hashed).unwrap(), theirs, "sorted by key");
+
+    let set = BTreeSet::from([3u32, 1]);
+    let dynamic = Value::Set {
+        elem_type: ValueType::U32,
+        items: vec![Value::U32(1), Value::U32(3)],
+    };
+    let theirs = reference::encode(&to_ref(&dynamic)).unwrap();
+    assert_eq!(abi::encode(&set).unwrap(), theirs);
+    assert_eq!(abi::encode(&dynamic).unwrap(), theirs);
+    assert_eq!(abi::decode_as::<BTreeSet<u32>>(&theirs).unwrap(), set);
 }

@@ -2,9 +2,9 @@
 //! they fail with an `AbiError`. (The same property, coverage-guided, is
 //! the `fuzz/` targets.)
 
-use packr_runtime::abi::{self, Limits, Value};
+use packr_runtime::abi::{self, Limits, Value, ValueType, Wire};
 use proptest::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 type Record = (String, Vec<(u32, Option<String>)>, Result<Vec<u8>, String>);
 
@@ -28,6 +28,9 @@ fn decode_every_way(bytes: &[u8]) {
     let _ = abi::decode_as::<Option<Option<Box<Value>>>>(bytes);
     let _ = abi::decode_as::<Record>(bytes);
     let _ = abi::decode_as::<BTreeMap<String, Vec<char>>>(bytes);
+    let _ = abi::decode_as::<HashMap<u32, Option<String>>>(bytes);
+    let _ = abi::decode_as::<BTreeSet<String>>(bytes);
+    let _ = abi::decode_as::<Vec<BTreeSet<u8>>>(bytes);
     let _ = abi::decode_as::<[bool; 3]>(bytes);
 }
 
@@ -57,7 +60,53 @@ fn seeds() -> Vec<Vec<u8>> {
             }],
         })
         .unwrap(),
+        // Version 3: a map node, a set node, and both nested in a list and
+        // an option.
+        abi::encode_with(&map, Wire::V3).unwrap(),
+        abi::encode_with(
+            &BTreeSet::from(["a".to_string(), "b".to_string()]),
+            Wire::V3,
+        )
+        .unwrap(),
+        abi::encode_with(
+            &(
+                vec![BTreeMap::from([(1u32, Some("x".to_string()))])],
+                Some(BTreeSet::from([1u8, 2])),
+            ),
+            Wire::V3,
+        )
+        .unwrap(),
     ]
+}
+
+/// Values with maps and sets (keys distinct), for the v3 round trip.
+fn map_or_set() -> impl Strategy<Value = Value> {
+    let entries = prop::collection::btree_map(".{0,6}", any::<i32>(), 0..5);
+    let map = entries.prop_map(|m| Value::Map {
+        key_type: ValueType::String,
+        value_type: ValueType::S32,
+        entries: m
+            .into_iter()
+            .map(|(k, v)| (Value::String(k), Value::S32(v)))
+            .collect(),
+    });
+    let set = prop::collection::btree_set(any::<u8>(), 0..5).prop_map(|s| Value::Set {
+        elem_type: ValueType::U8,
+        items: s.into_iter().map(Value::U8).collect(),
+    });
+    let leaf = prop_oneof![map, set];
+    leaf.prop_recursive(3, 12, 3, |inner| {
+        (inner.clone(), prop::collection::vec(inner, 0..3)).prop_map(|(sample, items)| {
+            // A list whose items share the sample's type.
+            let elem_type = sample.value_type();
+            let items = items
+                .into_iter()
+                .filter(|i| i.value_type() == elem_type)
+                .chain(std::iter::once(sample))
+                .collect();
+            Value::List { elem_type, items }
+        })
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -131,11 +180,14 @@ proptest! {
 
     #[test]
     fn random_bytes_behind_a_valid_header_never_panic(
+        version in 2u16..=3,
         count in 1u32..8,
         root in 0u32..8,
         body in prop::collection::vec(any::<u8>(), 0..200),
     ) {
-        let mut bytes = b"CGRF\x02\x00\x00\x00".to_vec();
+        let mut bytes = b"CGRF".to_vec();
+        bytes.extend_from_slice(&version.to_le_bytes());
+        bytes.extend_from_slice(&[0, 0]);
         bytes.extend_from_slice(&count.to_le_bytes());
         bytes.extend_from_slice(&root.to_le_bytes());
         bytes.extend_from_slice(&body);
@@ -144,7 +196,7 @@ proptest! {
 
     #[test]
     fn mutated_valid_buffers_never_panic(
-        seed in 0usize..7,
+        seed in 0usize..10,
         mutations in prop::collection::vec(mutation(), 1..4),
     ) {
         let mut bytes = seeds()[seed].clone();
@@ -152,6 +204,16 @@ proptest! {
             apply(&mut bytes, m);
         }
         decode_every_way(&bytes);
+    }
+
+    #[test]
+    fn maps_and_sets_round_trip_in_version_3(v in map_or_set()) {
+        let bytes = abi::encode_with(&v, Wire::V3).unwrap();
+        prop_assert_eq!(abi::decode(&bytes).unwrap(), v.clone());
+        // Under version 2 they become lists, which version 2 accepts.
+        let v2 = abi::encode_with(&v, Wire::V2).unwrap();
+        let as_lists = abi::decode(&v2).unwrap().value_type().to_string();
+        prop_assert!(!as_lists.contains("map<") && !as_lists.contains("set<"), "{}", as_lists);
     }
 }
 

@@ -1,14 +1,22 @@
 //! Every reference vector (docs/abi.md §1): our encoders must write exactly the
 //! reference bytes, and our decoders must read the same value back.
 
-use packr_runtime::abi::{self, GraphValue, Value, ValueType};
-use std::collections::BTreeMap;
+use packr_runtime::abi::{self, GraphValue, Value, ValueType, Wire};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-/// The bytes the reference encoder writes for 30 values (name TAB hex),
-/// kept in the repository beside this test.
+/// The reference vectors of wire version 2 (docs/abi.md), kept in the repo.
 fn vectors() -> BTreeMap<String, Vec<u8>> {
-    let ours = include_str!("data/vectors.tsv");
-    ours.lines()
+    parse(include_str!("data/vectors.tsv"))
+}
+
+/// The reference 0.24.1 encoder's vectors of wire version 3: the 30
+/// values of `vectors.tsv` with a version-3 header, then maps and sets.
+fn vectors_v3() -> BTreeMap<String, Vec<u8>> {
+    parse(include_str!("data/vectors-v3.tsv"))
+}
+
+fn parse(tsv: &str) -> BTreeMap<String, Vec<u8>> {
+    tsv.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let (name, hex) = l.split_once('\t').expect("name TAB hex");
@@ -229,5 +237,163 @@ fn borrowed_forms_encode_like_owned_ones() {
     assert_eq!(
         &abi::encode(&[1u8, 2, 3][..]).unwrap(),
         &vectors["list<u8> [1,2,3]"]
+    );
+}
+
+/// The maps and sets of the version-3 vectors, as dynamic values.
+fn dynamic_maps_and_sets() -> Vec<(&'static str, Value)> {
+    use Value::*;
+    let map = |key_type, value_type, entries| Map {
+        key_type,
+        value_type,
+        entries,
+    };
+    let set = |elem_type, items| Set { elem_type, items };
+    vec![
+        ("s32 -1 (v3 header)", S32(-1)),
+        (
+            "map<string,s32> {\"a\": 1, \"b\": 2}",
+            map(
+                ValueType::String,
+                ValueType::S32,
+                vec![("a".into(), S32(1)), ("b".into(), S32(2))],
+            ),
+        ),
+        (
+            "map<u32,string> {}",
+            map(ValueType::U32, ValueType::String, vec![]),
+        ),
+        ("set<u8> {1, 7}", set(ValueType::U8, vec![U8(1), U8(7)])),
+        (
+            "set<string> {\"x\"}",
+            set(ValueType::String, vec!["x".into()]),
+        ),
+        (
+            "list<map<string,u8>> [{\"k\": 9}]",
+            List {
+                elem_type: ValueType::Map {
+                    key: Box::new(ValueType::String),
+                    value: Box::new(ValueType::U8),
+                },
+                items: vec![map(
+                    ValueType::String,
+                    ValueType::U8,
+                    vec![("k".into(), U8(9))],
+                )],
+            },
+        ),
+        (
+            "option<set<s64>> some({-5})",
+            Option {
+                inner_type: ValueType::Set(Box::new(ValueType::S64)),
+                value: Some(Box::new(set(ValueType::S64, vec![S64(-5)]))),
+            },
+        ),
+    ]
+}
+
+#[test]
+fn every_version_3_vector_is_reproduced_and_read_back() {
+    let vectors = vectors_v3();
+    let values: Vec<_> = dynamic_values()
+        .into_iter()
+        .chain(dynamic_maps_and_sets())
+        .collect();
+    assert_eq!(values.len(), vectors.len(), "every v3 vector is covered");
+    for (name, value) in values {
+        let expected = vectors
+            .get(name)
+            .unwrap_or_else(|| panic!("no v3 vector named {name}"));
+        assert_eq!(
+            &abi::encode_with(&value, Wire::V3).unwrap(),
+            expected,
+            "encoding {name} as v3"
+        );
+        assert_eq!(abi::decode(expected).unwrap(), value, "decoding {name}");
+    }
+}
+
+#[test]
+fn the_v2_values_differ_from_their_v3_vectors_only_in_the_version() {
+    let (v2, v3) = (vectors(), vectors_v3());
+    for (name, bytes) in &v2 {
+        let mut patched = bytes.clone();
+        patched[4] = 3;
+        assert_eq!(&patched, &v3[name], "{name}");
+    }
+}
+
+fn check_typed_v3<T: GraphValue + PartialEq + std::fmt::Debug>(name: &str, value: T) {
+    let vectors = vectors_v3();
+    let expected = vectors
+        .get(name)
+        .unwrap_or_else(|| panic!("no v3 vector named {name}"));
+    assert_eq!(
+        &abi::encode_with(&value, Wire::V3).unwrap(),
+        expected,
+        "typed v3 encoding of {name}"
+    );
+    assert_eq!(
+        abi::decode_as::<T>(expected).unwrap(),
+        value,
+        "typed v3 decoding of {name}"
+    );
+}
+
+#[test]
+fn typed_maps_and_sets_write_the_version_3_vectors() {
+    check_typed_v3("s32 -1 (v3 header)", -1i32);
+    check_typed_v3("tuple<s32,s32> (20,22)", (20i32, 22i32));
+    check_typed_v3(
+        "list<string> [\"a\",\"bc\"]",
+        vec!["a".to_string(), "bc".to_string()],
+    );
+    check_typed_v3(
+        "map<string,s32> {\"a\": 1, \"b\": 2}",
+        BTreeMap::from([("a".to_string(), 1i32), ("b".to_string(), 2)]),
+    );
+    check_typed_v3(
+        "map<string,s32> {\"a\": 1, \"b\": 2}",
+        HashMap::<String, i32>::from([("b".to_string(), 2), ("a".to_string(), 1)]),
+    );
+    check_typed_v3("map<u32,string> {}", BTreeMap::<u32, String>::new());
+    check_typed_v3("set<u8> {1, 7}", BTreeSet::from([7u8, 1]));
+    check_typed_v3("set<u8> {1, 7}", HashSet::<u8>::from([7, 1]));
+    check_typed_v3("set<string> {\"x\"}", BTreeSet::from(["x".to_string()]));
+    check_typed_v3(
+        "list<map<string,u8>> [{\"k\": 9}]",
+        vec![BTreeMap::from([("k".to_string(), 9u8)])],
+    );
+    check_typed_v3("option<set<s64>> some({-5})", Some(BTreeSet::from([-5i64])));
+}
+
+/// Under version 2 the same typed values keep their list forms: a
+/// version-2 peer reads them as `list<tuple<K, V>>` and `list<T>`.
+#[test]
+fn typed_maps_and_sets_keep_their_list_forms_under_version_2() {
+    let map = BTreeMap::from([("k".to_string(), 9u8)]);
+    let list_form = vec![("k".to_string(), 9u8)];
+    assert_eq!(abi::encode(&map).unwrap(), abi::encode(&list_form).unwrap());
+    let nested = Some(vec![map.clone()]);
+    let nested_list = Some(vec![list_form.clone()]);
+    assert_eq!(
+        abi::encode(&nested).unwrap(),
+        abi::encode(&nested_list).unwrap(),
+        "descriptors inside lists and options are list forms too"
+    );
+    let set = BTreeSet::from([1u8, 7]);
+    assert_eq!(
+        abi::encode(&set).unwrap(),
+        abi::encode(&vec![1u8, 7]).unwrap()
+    );
+    // A version-3 buffer may carry either form; both decode.
+    let v3_list_form = abi::encode_with(&list_form, Wire::V3).unwrap();
+    assert_eq!(
+        abi::decode_as::<BTreeMap<String, u8>>(&v3_list_form).unwrap(),
+        map
+    );
+    assert_eq!(
+        abi::decode_as::<BTreeMap<String, u8>>(&abi::encode_with(&map, Wire::V3).unwrap()).unwrap(),
+        map
     );
 }

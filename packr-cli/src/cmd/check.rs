@@ -23,7 +23,9 @@ pub fn run(args: &Args) -> Outcome {
                 println!(
                     "{}: ok: package {}, {} interfaces, worlds: {}",
                     path.display(),
-                    pkg.name,
+                    pkg.name
+                        .as_ref()
+                        .map_or("(none: bare interfaces)".to_string(), |n| n.to_string()),
                     pkg.interfaces.len(),
                     if worlds.is_empty() {
                         "none".to_string()

@@ -50,6 +50,8 @@ pub fn run(args: &Args) -> Outcome {
                 args.guest.display(),
                 world.name,
                 pkg.name
+                    .as_ref()
+                    .map_or("(none: bare interfaces)".to_string(), |n| n.to_string())
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -102,7 +102,7 @@ fn expand(opts: &Options) -> syn::Result<TokenStream> {
             boxed: HashSet::new(),
             top: true,
             derives: &opts.derives,
-            with: HashMap::new(),
+            with: generator.with.clone(),
         };
         top.exports("", &world_fns, quote!(#name))
     };
@@ -161,6 +161,11 @@ fn check_options(opts: &Options, pkg: &Package, world: &World) -> syn::Result<()
     }
     for (key, _) in &opts.with {
         let name = key.value();
+        // "map" and "set" choose the collection every map<K, V> / set<T>
+        // becomes (a generic path such as `std::collections::HashMap`).
+        if name == "map" || name == "set" {
+            continue;
+        }
         let found = name.rsplit_once('.').is_some_and(|(i, t)| {
             pkg.interface(i)
                 .is_some_and(|iface| iface.qualified == i && iface.type_def(t).is_some())
@@ -169,7 +174,7 @@ fn check_options(opts: &Options, pkg: &Package, world: &World) -> syn::Result<()
             push(syn::Error::new(
                 key.span(),
                 format!(
-                    "`with` maps `{name}`, but the package declares no such type: write \"ns:pkg/interface.type\""
+                    "`with` maps `{name}`, but the package declares no such type: write \"ns:pkg/interface.type\" (or \"map\" / \"set\" for the collection maps and sets become)"
                 ),
             ));
         }

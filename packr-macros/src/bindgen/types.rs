@@ -39,6 +39,24 @@ impl Gen<'_> {
                 let t = self.rust_type(t, within)?;
                 quote!(::core::option::Option<#t>)
             }
+            // Like a list, a map or set holds its items on the heap: no box.
+            // `with: { "map": HashMap }` (or "set") picks another collection.
+            Type::Map(k, v) => {
+                let (k, v) = (self.rust_type(k, None)?, self.rust_type(v, None)?);
+                let map = self
+                    .with
+                    .get("map")
+                    .map_or_else(|| quote!(::std::collections::BTreeMap), |p| quote!(#p));
+                quote!(#map<#k, #v>)
+            }
+            Type::Set(t) => {
+                let t = self.rust_type(t, None)?;
+                let set = self
+                    .with
+                    .get("set")
+                    .map_or_else(|| quote!(::std::collections::BTreeSet), |p| quote!(#p));
+                quote!(#set<#t>)
+            }
             Type::Result { ok, err } => {
                 let ok = match ok {
                     Some(t) => self.rust_type(t, within)?,

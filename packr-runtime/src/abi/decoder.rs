@@ -14,8 +14,8 @@
 //! them out of line so each nesting level's frame stays small enough for
 //! the default depth limit on a 2 MiB stack.
 
-use super::encoder::{HEADER_LEN, MAGIC, NODE_HEADER_LEN, VERSION};
-use super::{AbiError, AbiErrorKind, Kind, Limits};
+use super::encoder::{HEADER_LEN, MAGIC, NODE_HEADER_LEN};
+use super::{AbiError, AbiErrorKind, Kind, Limits, Wire};
 
 /// Buffers with at most this many nodes decode without touching the heap.
 const INLINE_NODES: usize = 16;
@@ -102,6 +102,7 @@ pub struct Decoder<'a> {
     count: u32,
     root: u32,
     depth: u32,
+    wire: Wire,
     visits_left: u64,
     // Borrowed, not copied: a decoder is built per host call and its size
     // is part of every call's cost.
@@ -121,6 +122,7 @@ impl<'a> Decoder<'a> {
             count: 0,
             root: 0,
             depth: 0,
+            wire: Wire::V2,
             visits_left: 0,
             limits,
         };
@@ -147,9 +149,17 @@ impl<'a> Decoder<'a> {
             return Err(AbiError::new(AbiErrorKind::BadMagic(magic)));
         }
         let version = u16::from_le_bytes([buf[4], buf[5]]);
-        if version != VERSION {
+        let Some(wire) = Wire::from_version(version) else {
             return Err(AbiError::new(AbiErrorKind::BadVersion(version)));
-        }
+        };
+        self.wire = wire;
+        // The highest node kind of this version: map and set exist only in
+        // version 3, and that is the only difference between the two.
+        let max_kind = if wire.has_maps() {
+            Kind::Set
+        } else {
+            Kind::Array
+        } as u8;
         if buf[6] != 0 || buf[7] != 0 {
             return Err(AbiError::new(AbiErrorKind::NonZeroReserved));
         }
@@ -189,7 +199,7 @@ impl<'a> Decoder<'a> {
             };
             let header = u64::from_le_bytes(header.try_into().unwrap_or_default());
             let kind = header as u8;
-            if Kind::from_u8(kind).is_none() || header & 0xFFFF_FF00 != 0 {
+            if kind == 0 || kind > max_kind || header & 0xFFFF_FF00 != 0 {
                 return Err(node_header_error(i as u32, kind));
             }
             let len = (header >> 32) as usize;
@@ -232,6 +242,31 @@ impl<'a> Decoder<'a> {
     #[inline]
     pub fn limits(&self) -> &Limits {
         self.limits
+    }
+
+    /// The wire version of the buffer (from its header).
+    ///
+    /// ```
+    /// use packr_runtime::abi::{self, Decoder, Limits, Wire};
+    /// let bytes = abi::encode_with(&1u8, Wire::V3).unwrap();
+    /// assert_eq!(Decoder::new(&bytes, &Limits::DEFAULT).unwrap().wire(), Wire::V3);
+    /// ```
+    #[inline]
+    pub fn wire(&self) -> Wire {
+        self.wire
+    }
+
+    /// A reader over a payload of this buffer: descriptor tags are checked
+    /// against the buffer's version.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    fn reader(&self, index: u32, payload: &'a [u8]) -> Reader<'a> {
+        Reader {
+            index,
+            data: payload,
+            pos: 0,
+            wire: self.wire,
+        }
     }
 
     /// Kind and payload of node `index`, without any accounting. Fails only
@@ -326,7 +361,7 @@ impl<'a> Decoder<'a> {
     pub fn enter(&mut self, index: u32) -> Result<(Kind, Reader<'a>), AbiError> {
         let (kind, payload) = self.peek(index)?;
         self.enter_peeked(index)?;
-        Ok((kind, Reader::new(index, payload)))
+        Ok((kind, self.reader(index, payload)))
     }
 
     #[cfg_attr(not(debug_assertions), inline(always))]
@@ -358,7 +393,7 @@ impl<'a> Decoder<'a> {
             return Err(AbiError::wrong_kind(index, kind, found));
         }
         self.enter_peeked(index)?;
-        Ok(Reader::new(index, payload))
+        Ok(self.reader(index, payload))
     }
 
     /// Leaves a node entered with [`enter`](Self::enter).
@@ -445,13 +480,40 @@ impl<'a> Decoder<'a> {
         Ok(children)
     }
 
+    /// Enters a map node (wire version 3) and returns its entries as
+    /// (key child, value child) pairs, in wire order.
+    #[inline]
+    pub fn enter_map(&mut self, index: u32) -> Result<MapEntries<'a>, AbiError> {
+        let mut r = self.enter_kind(index, Kind::Map)?;
+        r.skip_type(self.limits.max_depth)?;
+        r.skip_type(self.limits.max_depth)?;
+        // Each entry is two child indices.
+        let n = r.count(8, self.limits)?;
+        let data = r.bytes(n * 8)?;
+        r.finish()?;
+        Ok(MapEntries {
+            children: Children { data },
+        })
+    }
+
+    /// Enters a set node (wire version 3) and returns its element children.
+    #[inline]
+    pub fn enter_set(&mut self, index: u32) -> Result<Children<'a>, AbiError> {
+        let mut r = self.enter_kind(index, Kind::Set)?;
+        r.skip_type(self.limits.max_depth)?;
+        let n = r.count(4, self.limits)?;
+        let children = r.children(n)?;
+        r.finish()?;
+        Ok(children)
+    }
+
     /// Visits an array node (a leaf) and returns its element kind, element
     /// count and packed data; the data length is checked against the count.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     pub fn array(&mut self, index: u32) -> Result<(Kind, usize, &'a [u8]), AbiError> {
         let payload = self.leaf(index, Kind::Array)?;
-        let mut r = Reader::new(index, payload);
+        let mut r = self.reader(index, payload);
         let tag = r.u8()?;
         let elem = Kind::from_u8(tag)
             .ok_or_else(|| AbiError::at(index, AbiErrorKind::UnknownKind(tag)))?;
@@ -529,10 +591,12 @@ fn read_u32(buf: &[u8], at: usize) -> u32 {
 
 #[cold]
 fn node_header_error(index: u32, kind: u8) -> AbiError {
-    if Kind::from_u8(kind).is_none() {
-        AbiError::at(index, AbiErrorKind::UnknownKind(kind))
-    } else {
-        AbiError::at(index, AbiErrorKind::NonZeroReserved)
+    match Kind::from_u8(kind) {
+        None => AbiError::at(index, AbiErrorKind::UnknownKind(kind)),
+        // Only reached for a version-2 buffer: version 3 admits them.
+        Some(Kind::Map) => AbiError::at(index, AbiErrorKind::NeedsVersion3 { what: "map node" }),
+        Some(Kind::Set) => AbiError::at(index, AbiErrorKind::NeedsVersion3 { what: "set node" }),
+        Some(_) => AbiError::at(index, AbiErrorKind::NonZeroReserved),
     }
 }
 
@@ -566,17 +630,60 @@ pub struct Reader<'a> {
     index: u32,
     data: &'a [u8],
     pos: usize,
+    /// The buffer's version: map and set descriptor tags need version 3.
+    wire: Wire,
 }
 
 impl<'a> Reader<'a> {
-    /// A reader over `data`, the payload of node `index`.
+    /// A reader over `data`, the payload of node `index`, that accepts the
+    /// type descriptors of every wire version (a standalone descriptor).
     #[inline]
     pub fn new(index: u32, data: &'a [u8]) -> Self {
+        Self::with_wire(index, data, Wire::V3)
+    }
+
+    /// A reader over a payload of a buffer of version `wire`.
+    ///
+    /// ```
+    /// use packr_runtime::abi::{Reader, Wire};
+    /// // set<u8> as a descriptor: valid in version 3 only.
+    /// assert!(Reader::with_wire(0, &[0x17, 0x0c], Wire::V3).skip_type(8).is_ok());
+    /// assert!(Reader::with_wire(0, &[0x17, 0x0c], Wire::V2).skip_type(8).is_err());
+    /// ```
+    #[inline]
+    pub fn with_wire(index: u32, data: &'a [u8], wire: Wire) -> Self {
         Reader {
             index,
             data,
             pos: 0,
+            wire,
         }
+    }
+
+    /// The wire version this reader checks descriptors against.
+    #[inline]
+    pub fn wire(&self) -> Wire {
+        self.wire
+    }
+
+    /// Fails for a map or set descriptor tag in a version-2 buffer.
+    #[inline]
+    pub(crate) fn check_tag(&self, kind: Kind) -> Result<(), AbiError> {
+        if kind.needs_v3() && !self.wire.has_maps() {
+            return Err(self.needs_v3(kind));
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn needs_v3(&self, kind: Kind) -> AbiError {
+        let what = if kind == Kind::Map {
+            "map type tag 0x16"
+        } else {
+            "set type tag 0x17"
+        };
+        AbiError::at(self.index, AbiErrorKind::NeedsVersion3 { what })
     }
 
     /// The node being read.
@@ -669,43 +776,80 @@ impl<'a> Reader<'a> {
 
     /// Skips a type descriptor, checking its syntax, and returns its top
     /// tag. `depth` bounds descriptor nesting.
-    pub fn skip_type(&mut self, depth: u32) -> Result<Kind, AbiError> {
-        let tag = self.u8()?;
-        let kind = Kind::from_u8(tag)
-            .filter(|k| *k != Kind::Array)
-            .ok_or_else(|| AbiError::at(self.index, AbiErrorKind::UnknownKind(tag)))?;
-        if depth == 0 && matches!(kind, Kind::List | Kind::Option | Kind::Result | Kind::Tuple) {
-            return Err(AbiError::at(
-                self.index,
-                AbiErrorKind::LimitExceeded {
-                    what: "type descriptor nesting",
-                    limit: 0,
-                },
-            ));
+    pub fn skip_type(&mut self, mut depth: u32) -> Result<Kind, AbiError> {
+        let top = self.type_tag(depth)?;
+        let mut kind = top;
+        // The last child of each descriptor is followed in this loop, not
+        // by recursion, so a chain of lists or options (the deep case)
+        // costs no stack; only a result's, a map's or a tuple's earlier
+        // children recurse.
+        loop {
+            match kind {
+                Kind::List | Kind::Option | Kind::Set => {
+                    depth -= 1;
+                    kind = self.type_tag(depth)?;
+                }
+                Kind::Result | Kind::Map => {
+                    depth -= 1;
+                    self.skip_type(depth)?;
+                    kind = self.type_tag(depth)?;
+                }
+                Kind::Record | Kind::Variant => {
+                    self.str()?;
+                    return Ok(top);
+                }
+                Kind::Tuple => {
+                    let n = self.u32()? as usize;
+                    if n > self.remaining() {
+                        return Err(AbiError::at(self.index, AbiErrorKind::PayloadTooShort));
+                    }
+                    for _ in 0..n {
+                        self.skip_type(depth - 1)?;
+                    }
+                    return Ok(top);
+                }
+                _ => return Ok(top),
+            }
         }
-        match kind {
-            Kind::List | Kind::Option => {
-                self.skip_type(depth - 1)?;
-            }
-            Kind::Result => {
-                self.skip_type(depth - 1)?;
-                self.skip_type(depth - 1)?;
-            }
-            Kind::Record | Kind::Variant => {
-                self.str()?;
-            }
-            Kind::Tuple => {
-                let n = self.u32()? as usize;
-                if n > self.remaining() {
-                    return Err(AbiError::at(self.index, AbiErrorKind::PayloadTooShort));
-                }
-                for _ in 0..n {
-                    self.skip_type(depth - 1)?;
-                }
-            }
-            _ => {}
+    }
+
+    /// Reads one descriptor tag: a known kind, valid in this version, and
+    /// compound only while `depth` allows nesting.
+    #[inline]
+    pub(crate) fn type_tag(&mut self, depth: u32) -> Result<Kind, AbiError> {
+        let tag = self.u8()?;
+        let kind = match Kind::from_u8(tag) {
+            Some(Kind::Array) | None => return Err(self.unknown_tag(tag)),
+            Some(kind) => kind,
+        };
+        self.check_tag(kind)?;
+        if depth == 0
+            && matches!(
+                kind,
+                Kind::List | Kind::Option | Kind::Result | Kind::Tuple | Kind::Map | Kind::Set
+            )
+        {
+            return Err(self.descriptor_too_deep());
         }
         Ok(kind)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unknown_tag(&self, tag: u8) -> AbiError {
+        AbiError::at(self.index, AbiErrorKind::UnknownKind(tag))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn descriptor_too_deep(&self) -> AbiError {
+        AbiError::at(
+            self.index,
+            AbiErrorKind::LimitExceeded {
+                what: "type descriptor nesting",
+                limit: 0,
+            },
+        )
     }
 }
 
@@ -753,6 +897,42 @@ impl Iterator for Children<'_> {
 }
 
 impl ExactSizeIterator for Children<'_> {}
+
+/// The entries of a map node: (key child, value child) pairs in wire order.
+#[derive(Debug, Clone)]
+pub struct MapEntries<'a> {
+    children: Children<'a>,
+}
+
+impl MapEntries<'_> {
+    /// Number of entries.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.children.len() / 2
+    }
+
+    /// True for an empty map.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.children.is_empty()
+    }
+}
+
+impl Iterator for MapEntries<'_> {
+    type Item = (u32, u32);
+
+    #[inline]
+    fn next(&mut self) -> Option<(u32, u32)> {
+        Some((self.children.next()?, self.children.next()?))
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.len(), Some(self.len()))
+    }
+}
+
+impl ExactSizeIterator for MapEntries<'_> {}
 
 /// The fields of a record node, looked up by name.
 ///

@@ -3,9 +3,12 @@
 use super::graph_value::bounded_capacity;
 use super::{
     AbiError, AbiErrorKind, Decoder, Encoder, GraphValue, Kind, Name, Reader, Value, ValueType,
+    Wire,
 };
 
-/// Writes the type descriptor of `ty` (docs/abi.md §1.4).
+/// Writes the type descriptor of `ty` (docs/abi.md §1.4) in its wire-version-3
+/// form: maps and sets with their own tags (`16`, `17`). Use
+/// [`write_value_type_as`] for a version-2 buffer.
 ///
 /// ```
 /// use packr_runtime::abi::{write_value_type, ValueType};
@@ -14,7 +17,24 @@ use super::{
 /// assert_eq!(out, [0x0a, 0x02]);
 /// ```
 pub fn write_value_type(ty: &ValueType, out: &mut Vec<u8>) {
+    write_value_type_as(ty, Wire::V3, out)
+}
+
+/// Writes the type descriptor of `ty` for a buffer of version `wire`:
+/// under version 2, `map<K, V>` is written as `list<tuple<K, V>>` and
+/// `set<T>` as `list<T>`, the forms version-2 peers carry them in.
+///
+/// ```
+/// use packr_runtime::abi::{write_value_type_as, ValueType, Wire};
+/// let set = ValueType::Set(Box::new(ValueType::U8));
+/// let (mut v2, mut v3) = (Vec::new(), Vec::new());
+/// write_value_type_as(&set, Wire::V2, &mut v2);
+/// write_value_type_as(&set, Wire::V3, &mut v3);
+/// assert_eq!((v2, v3), (vec![0x07, 0x0c], vec![0x17, 0x0c]));
+/// ```
+pub fn write_value_type_as(ty: &ValueType, wire: Wire, out: &mut Vec<u8>) {
     let tag = |k: Kind| k as u8;
+    let write_value_type = |t: &ValueType, out: &mut Vec<u8>| write_value_type_as(t, wire, out);
     match ty {
         ValueType::Bool => out.push(tag(Kind::Bool)),
         ValueType::U8 => out.push(tag(Kind::U8)),
@@ -59,6 +79,50 @@ pub fn write_value_type(ty: &ValueType, out: &mut Vec<u8>) {
                 write_value_type(t, out);
             }
         }
+        ValueType::Map { key, value } if wire.has_maps() => {
+            out.push(tag(Kind::Map));
+            write_value_type(key, out);
+            write_value_type(value, out);
+        }
+        ValueType::Map { key, value } => {
+            out.push(tag(Kind::List));
+            out.push(tag(Kind::Tuple));
+            out.extend_from_slice(&2u32.to_le_bytes());
+            write_value_type(key, out);
+            write_value_type(value, out);
+        }
+        ValueType::Set(t) => {
+            out.push(tag(if wire.has_maps() {
+                Kind::Set
+            } else {
+                Kind::List
+            }));
+            write_value_type(t, out);
+        }
+    }
+}
+
+/// True when `ty` holds a map or set anywhere.
+fn holds_map_or_set(ty: &ValueType) -> bool {
+    match ty {
+        ValueType::Map { .. } | ValueType::Set(_) => true,
+        ValueType::List(t) | ValueType::Option(t) => holds_map_or_set(t),
+        ValueType::Result { ok, err } => holds_map_or_set(ok) || holds_map_or_set(err),
+        ValueType::Tuple(items) => items.iter().any(holds_map_or_set),
+        _ => false,
+    }
+}
+
+/// Rewrites the descriptor that ends `buf` (it starts at `start`) into its
+/// version-2 form if it holds a map or set. A descriptor that does not
+/// parse is left alone: the peer's decoder will explain it.
+pub(crate) fn downgrade_descriptor(buf: &mut Vec<u8>, start: usize) {
+    let Ok(ty) = read_type_descriptor(&buf[start..]) else {
+        return;
+    };
+    if holds_map_or_set(&ty) {
+        buf.truncate(start);
+        write_value_type_as(&ty, Wire::V2, buf);
     }
 }
 
@@ -80,25 +144,32 @@ pub fn read_type_descriptor(bytes: &[u8]) -> Result<ValueType, AbiError> {
 }
 
 /// Reads a type descriptor; `depth` bounds its nesting.
-pub(crate) fn read_value_type(r: &mut Reader<'_>, depth: u32) -> Result<ValueType, AbiError> {
-    let node = r.node();
-    let tag = r.u8()?;
-    let kind = Kind::from_u8(tag)
-        .filter(|k| *k != Kind::Array)
-        .ok_or_else(|| AbiError::at(node, AbiErrorKind::UnknownKind(tag)))?;
-    let deeper = |r: &mut Reader<'_>| {
-        if depth == 0 {
-            Err(AbiError::at(
-                node,
-                AbiErrorKind::LimitExceeded {
-                    what: "type descriptor nesting",
-                    limit: 0,
-                },
-            ))
-        } else {
-            read_value_type(r, depth - 1)
-        }
-    };
+///
+/// A chain of one-child descriptors (`list<option<set<...>>>`, the deep
+/// case) is read in a loop and wrapped afterwards, so it costs no stack;
+/// only results, maps and tuples recurse, each for at most `depth` levels.
+pub(crate) fn read_value_type(r: &mut Reader<'_>, mut depth: u32) -> Result<ValueType, AbiError> {
+    let mut wrappers = Vec::new();
+    let mut kind = r.type_tag(depth)?;
+    while matches!(kind, Kind::List | Kind::Option | Kind::Set) {
+        wrappers.push(kind);
+        depth -= 1;
+        kind = r.type_tag(depth)?;
+    }
+    let mut ty = read_innermost(r, kind, depth)?;
+    for wrapper in wrappers.into_iter().rev() {
+        ty = match wrapper {
+            Kind::List => ValueType::List(Box::new(ty)),
+            Kind::Option => ValueType::Option(Box::new(ty)),
+            _ => ValueType::Set(Box::new(ty)),
+        };
+    }
+    Ok(ty)
+}
+
+/// The rest of a descriptor whose tag `kind` was read at `depth` (and is
+/// not a one-child wrapper).
+fn read_innermost(r: &mut Reader<'_>, kind: Kind, depth: u32) -> Result<ValueType, AbiError> {
     Ok(match kind {
         Kind::Bool => ValueType::Bool,
         Kind::U8 => ValueType::U8,
@@ -114,36 +185,37 @@ pub(crate) fn read_value_type(r: &mut Reader<'_>, depth: u32) -> Result<ValueTyp
         Kind::Char => ValueType::Char,
         Kind::String => ValueType::String,
         Kind::Flags => ValueType::Flags,
-        Kind::List => ValueType::List(Box::new(deeper(r)?)),
-        Kind::Option => ValueType::Option(Box::new(deeper(r)?)),
         Kind::Result => {
-            let ok = Box::new(deeper(r)?);
-            let err = Box::new(deeper(r)?);
+            let ok = Box::new(read_value_type(r, depth - 1)?);
+            let err = Box::new(read_value_type(r, depth - 1)?);
             ValueType::Result { ok, err }
+        }
+        Kind::Map => {
+            let key = Box::new(read_value_type(r, depth - 1)?);
+            let value = Box::new(read_value_type(r, depth - 1)?);
+            ValueType::Map { key, value }
         }
         Kind::Record => ValueType::Record(Name::new(r.str()?)),
         Kind::Variant => ValueType::Variant(Name::new(r.str()?)),
         Kind::Tuple => {
             let n = r.u32()? as usize;
             if n > r.remaining() {
-                return Err(AbiError::at(node, AbiErrorKind::PayloadTooShort));
+                return Err(AbiError::at(r.node(), AbiErrorKind::PayloadTooShort));
             }
             let mut items = Vec::with_capacity(n);
             for _ in 0..n {
-                items.push(deeper(r)?);
+                items.push(read_value_type(r, depth - 1)?);
             }
             ValueType::Tuple(items)
         }
-        Kind::Array => unreachable_array(node)?,
+        // `type_tag` refuses the array tag; the wrappers never get here.
+        Kind::Array | Kind::List | Kind::Option | Kind::Set => {
+            return Err(AbiError::at(
+                r.node(),
+                AbiErrorKind::UnknownKind(kind as u8),
+            ));
+        }
     })
-}
-
-#[cold]
-fn unreachable_array(node: u32) -> Result<ValueType, AbiError> {
-    Err(AbiError::at(
-        node,
-        AbiErrorKind::UnknownKind(Kind::Array as u8),
-    ))
 }
 
 /// The array element kind for a fixed-width primitive type.
@@ -281,36 +353,34 @@ impl GraphValue for Value {
             Value::Char(v) => enc.scalar(Kind::Char, &(*v as u32).to_le_bytes()),
             Value::Flags(v) => enc.scalar(Kind::Flags, &v.to_le_bytes()),
             Value::String(s) => enc.string(s)?,
-            Value::List { elem_type, items } => match array_kind(elem_type) {
-                Some(kind) => {
-                    let m = enc.begin(Kind::Array);
-                    enc.put_u8(kind as u8);
-                    enc.put_len(items.len())?;
-                    for item in items {
-                        pack_item(kind, item, enc.buffer_mut())?;
-                    }
-                    enc.end(m)?
+            Value::List { elem_type, items } => encode_list(elem_type, items, enc)?,
+            Value::Set { elem_type, items } if !enc.wire().has_maps() => {
+                encode_list(elem_type, items, enc)?
+            }
+            Value::Set { elem_type, items } => {
+                let mark = enc.stack_mark();
+                for item in items {
+                    let c = item.encode_node(enc)?;
+                    enc.push_child(c);
                 }
-                None => {
-                    let mark = enc.stack_mark();
-                    for item in items {
-                        let c = item.encode_node(enc)?;
-                        enc.push_child(c);
-                    }
-                    let m = enc.begin(Kind::List);
-                    write_value_type(elem_type, enc.buffer_mut());
-                    enc.put_len(items.len())?;
-                    enc.put_stacked(mark);
-                    enc.end(m)?
-                }
-            },
+                let m = enc.begin(Kind::Set);
+                write_value_type_as(elem_type, Wire::V3, enc.buffer_mut());
+                enc.put_len(items.len())?;
+                enc.put_stacked(mark);
+                enc.end(m)?
+            }
+            Value::Map {
+                key_type,
+                value_type,
+                entries,
+            } => encode_map(key_type, value_type, entries, enc)?,
             Value::Option { inner_type, value } => {
                 let child = match value {
                     Some(v) => Some(v.encode_node(enc)?),
                     None => None,
                 };
                 let m = enc.begin(Kind::Option);
-                write_value_type(inner_type, enc.buffer_mut());
+                write_value_type_as(inner_type, enc.wire(), enc.buffer_mut());
                 match child {
                     Some(c) => {
                         enc.put_u8(1);
@@ -330,8 +400,9 @@ impl GraphValue for Value {
                     Err(v) => (1, v.encode_node(enc)?),
                 };
                 let m = enc.begin(Kind::Result);
-                write_value_type(ok_type, enc.buffer_mut());
-                write_value_type(err_type, enc.buffer_mut());
+                let wire = enc.wire();
+                write_value_type_as(ok_type, wire, enc.buffer_mut());
+                write_value_type_as(err_type, wire, enc.buffer_mut());
                 enc.put_u32(tag);
                 enc.put_u8(1);
                 enc.put_u32(child);
@@ -399,9 +470,136 @@ impl GraphValue for Value {
             Kind::Record => decode_record(dec, index),
             Kind::Variant => decode_variant(dec, index),
             Kind::Tuple => decode_tuple(dec, index),
+            Kind::Map => decode_map(dec, index),
+            Kind::Set => decode_set(dec, index),
             _ => decode_leaf(dec, index, kind),
         }
     }
+}
+
+/// A list: one array node for fixed-width primitive elements, else the
+/// children and a list node.
+fn encode_list(elem_type: &ValueType, items: &[Value], enc: &mut Encoder) -> Result<u32, AbiError> {
+    match array_kind(elem_type) {
+        Some(kind) => {
+            let m = enc.begin(Kind::Array);
+            enc.put_u8(kind as u8);
+            enc.put_len(items.len())?;
+            for item in items {
+                pack_item(kind, item, enc.buffer_mut())?;
+            }
+            enc.end(m)
+        }
+        None => {
+            let mark = enc.stack_mark();
+            for item in items {
+                let c = item.encode_node(enc)?;
+                enc.push_child(c);
+            }
+            let m = enc.begin(Kind::List);
+            write_value_type_as(elem_type, enc.wire(), enc.buffer_mut());
+            enc.put_len(items.len())?;
+            enc.put_stacked(mark);
+            enc.end(m)
+        }
+    }
+}
+
+/// A map node (version 3: per entry the key's subtree, then the value's),
+/// or `list<tuple<K, V>>` (version 2).
+fn encode_map(
+    key_type: &ValueType,
+    value_type: &ValueType,
+    entries: &[(Value, Value)],
+    enc: &mut Encoder,
+) -> Result<u32, AbiError> {
+    let wire = enc.wire();
+    let mark = enc.stack_mark();
+    for (k, v) in entries {
+        let kc = k.encode_node(enc)?;
+        let vc = v.encode_node(enc)?;
+        if wire.has_maps() {
+            enc.push_child(kc);
+            enc.push_child(vc);
+        } else {
+            let pair = enc.tuple(&[kc, vc])?;
+            enc.push_child(pair);
+        }
+    }
+    if wire.has_maps() {
+        let m = enc.begin(Kind::Map);
+        write_value_type_as(key_type, wire, enc.buffer_mut());
+        write_value_type_as(value_type, wire, enc.buffer_mut());
+        enc.put_len(entries.len())?;
+        enc.put_stacked(mark);
+        return enc.end(m);
+    }
+    let m = enc.begin(Kind::List);
+    let pair = ValueType::Tuple(vec![key_type.clone(), value_type.clone()]);
+    write_value_type_as(&pair, wire, enc.buffer_mut());
+    enc.put_len(entries.len())?;
+    enc.put_stacked(mark);
+    enc.end(m)
+}
+
+/// Remembers the keys (or elements) seen so far, by their canonical
+/// encoding, to reject one that occurs twice in O(1) per item.
+struct SeenKeys(std::collections::HashSet<Vec<u8>>);
+
+impl SeenKeys {
+    fn new() -> Self {
+        SeenKeys(std::collections::HashSet::new())
+    }
+
+    fn insert(&mut self, index: u32, key: &Value, what: &'static str) -> Result<(), AbiError> {
+        let bytes = super::encode_with(key, Wire::V3)?;
+        if !self.0.insert(bytes) {
+            return Err(AbiError::at(index, AbiErrorKind::Duplicate { what }));
+        }
+        Ok(())
+    }
+}
+
+#[inline(never)]
+fn decode_map(dec: &mut Decoder<'_>, index: u32) -> Result<Value, AbiError> {
+    let (_, mut r) = dec.enter(index)?;
+    let depth = dec.limits().max_depth;
+    let key_type = read_value_type(&mut r, depth)?;
+    let value_type = read_value_type(&mut r, depth)?;
+    let n = r.count(8, dec.limits())?;
+    let mut children = r.children(n * 2)?;
+    r.finish()?;
+    let mut entries = Vec::with_capacity(bounded_capacity::<(Value, Value)>(n));
+    let mut seen = SeenKeys::new();
+    while let (Some(k), Some(v)) = (children.next(), children.next()) {
+        let key = Value::decode_node(dec, k)?;
+        seen.insert(index, &key, "map key")?;
+        entries.push((key, Value::decode_node(dec, v)?));
+    }
+    dec.leave(index);
+    Ok(Value::Map {
+        key_type,
+        value_type,
+        entries,
+    })
+}
+
+#[inline(never)]
+fn decode_set(dec: &mut Decoder<'_>, index: u32) -> Result<Value, AbiError> {
+    let (_, mut r) = dec.enter(index)?;
+    let elem_type = read_value_type(&mut r, dec.limits().max_depth)?;
+    let n = r.count(4, dec.limits())?;
+    let children = r.children(n)?;
+    r.finish()?;
+    let mut items = Vec::with_capacity(bounded_capacity::<Value>(n));
+    let mut seen = SeenKeys::new();
+    for c in children {
+        let item = Value::decode_node(dec, c)?;
+        seen.insert(index, &item, "set element")?;
+        items.push(item);
+    }
+    dec.leave(index);
+    Ok(Value::Set { elem_type, items })
 }
 
 #[inline(never)]

@@ -1,11 +1,10 @@
 //! Writing CGRF buffers: nodes in post-order into one growing byte vector.
 
-use super::{AbiError, Kind};
+use super::{AbiError, Kind, Wire};
 
 pub(crate) const HEADER_LEN: usize = 16;
 pub(crate) const NODE_HEADER_LEN: usize = 8;
 pub(crate) const MAGIC: [u8; 4] = *b"CGRF";
-pub(crate) const VERSION: u16 = 2;
 
 /// Writes nodes straight into the output buffer.
 ///
@@ -31,6 +30,7 @@ pub(crate) const VERSION: u16 = 2;
 pub struct Encoder {
     buf: Vec<u8>,
     count: u32,
+    wire: Wire,
     stack: Vec<u32>,
 }
 
@@ -52,16 +52,52 @@ impl Encoder {
     }
 
     /// An encoder that appends to `buf` after clearing it, so a caller can
-    /// reuse one allocation across many encodes.
+    /// reuse one allocation across many encodes. It writes wire version 2.
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
-    pub fn with_buffer(mut buf: Vec<u8>) -> Self {
+    pub fn with_buffer(buf: Vec<u8>) -> Self {
+        Self::with_wire(buf, Wire::V2)
+    }
+
+    /// [`with_buffer`](Self::with_buffer) writing wire version `wire`.
+    ///
+    /// ```
+    /// use packr_runtime::abi::{Encoder, Kind, Wire};
+    /// let mut enc = Encoder::with_wire(Vec::new(), Wire::V3);
+    /// let root = enc.scalar(Kind::U8, &[1]);
+    /// assert_eq!(enc.finish(root)[4], 3);
+    /// ```
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub fn with_wire(mut buf: Vec<u8>, wire: Wire) -> Self {
         buf.clear();
         buf.extend_from_slice(&[0; HEADER_LEN]);
         Encoder {
             buf,
             count: 0,
+            wire,
             stack: Vec::new(),
+        }
+    }
+
+    /// The wire version being written: map and set values look at it to
+    /// choose between map/set nodes (version 3) and list forms (version 2).
+    #[inline]
+    pub fn wire(&self) -> Wire {
+        self.wire
+    }
+
+    /// Writes the descriptor of `T` (for `sample`) in this encoder's
+    /// version: under version 2, map and set types are written in their
+    /// list forms. The form every list, option and result node uses.
+    #[inline]
+    pub fn put_type<T: super::GraphValue>(&mut self, sample: Option<&T>) {
+        if T::DESCRIPTOR_NEEDS_V3_CHECK && !self.wire.has_maps() {
+            let start = self.buf.len();
+            T::write_type(sample, &mut self.buf);
+            super::dynamic::downgrade_descriptor(&mut self.buf, start);
+        } else {
+            T::write_type(sample, &mut self.buf);
         }
     }
 
@@ -74,7 +110,7 @@ impl Encoder {
     pub fn finish(mut self, root: u32) -> Vec<u8> {
         let mut header = [0u8; HEADER_LEN];
         header[0..4].copy_from_slice(&MAGIC);
-        header[4..6].copy_from_slice(&VERSION.to_le_bytes());
+        header[4..6].copy_from_slice(&self.wire.version().to_le_bytes());
         header[8..12].copy_from_slice(&self.count.to_le_bytes());
         header[12..16].copy_from_slice(&root.to_le_bytes());
         self.buf[..HEADER_LEN].copy_from_slice(&header);

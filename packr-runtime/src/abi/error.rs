@@ -33,8 +33,18 @@ pub enum AbiErrorKind {
     },
     /// The magic is not `CGRF`.
     BadMagic([u8; 4]),
-    /// The version is not 2.
+    /// The version is neither 2 nor 3.
     BadVersion(u16),
+    /// A map or set node, or a map or set type tag, in a version-2 buffer.
+    NeedsVersion3 {
+        /// What was found: "map node", "set type tag", ...
+        what: &'static str,
+    },
+    /// A map with the same key twice, or a set with the same element twice.
+    Duplicate {
+        /// "map key" or "set element".
+        what: &'static str,
+    },
     /// Header flags, node flags or a reserved field is not zero.
     NonZeroReserved,
     /// The buffer declares no node at all.
@@ -189,7 +199,12 @@ impl fmt::Display for AbiErrorKind {
                 )
             }
             BadMagic(m) => write!(f, "bad magic {m:02x?}, expected \"CGRF\""),
-            BadVersion(v) => write!(f, "unsupported version {v}, expected 2"),
+            BadVersion(v) => write!(f, "unsupported version {v}, expected 2 or 3"),
+            NeedsVersion3 { what } => write!(
+                f,
+                "{what} in a version-2 buffer (maps and sets exist only in version 3)"
+            ),
+            Duplicate { what } => write!(f, "the same {what} occurs twice"),
             NonZeroReserved => f.write_str("a flags or reserved field is not zero"),
             NoNodes => f.write_str("the buffer declares no nodes"),
             TruncatedNode => f.write_str("node runs past the end of the buffer"),

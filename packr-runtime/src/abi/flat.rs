@@ -14,7 +14,7 @@
 //! and explains every invalid one. The fast path therefore never accepts a
 //! buffer the general decoder rejects, nor reads a different value from it.
 
-use super::encoder::{HEADER_LEN, MAGIC, NODE_HEADER_LEN, VERSION};
+use super::encoder::{HEADER_LEN, MAGIC, NODE_HEADER_LEN};
 use super::{GraphValue, Kind, Limits};
 
 /// The most nodes a flat value has: a 12-tuple and its elements.
@@ -35,16 +35,23 @@ fn admits(limits: &Limits, len: usize) -> bool {
         && limits.max_expansion >= 1
 }
 
-/// The 16-byte header of a buffer of `nodes` nodes whose root is the last.
+/// The 16-byte version-2 header of a buffer of `nodes` nodes whose root is
+/// the last. A flat value is written alike in both versions (it holds no
+/// map or set), so the version-3 header differs only in the version field:
+/// [`V3_HEADER_DIFF`] apart.
 #[inline(always)]
 fn header(nodes: u32) -> [u8; HEADER_LEN] {
     let mut h = [0u8; HEADER_LEN];
     h[0..4].copy_from_slice(&MAGIC);
-    h[4..6].copy_from_slice(&VERSION.to_le_bytes());
+    h[4..6].copy_from_slice(&2u16.to_le_bytes());
     h[8..12].copy_from_slice(&nodes.to_le_bytes());
     h[12..16].copy_from_slice(&(nodes - 1).to_le_bytes());
     h
 }
+
+/// The version-2 and version-3 headers of the same buffer XOR to this
+/// (2 ^ 3 = 1 in the version field, bytes 4-5).
+const V3_HEADER_DIFF: u128 = 1 << 32;
 
 /// The 8-byte node header of a node of `kind` with `len` payload bytes.
 #[inline(always)]
@@ -90,7 +97,8 @@ impl<'a> Reader<'a> {
             return None;
         }
         let found: [u8; HEADER_LEN] = buf.get(..HEADER_LEN)?.try_into().ok()?;
-        if u128::from_le_bytes(found) != u128::from_le_bytes(header(nodes)) {
+        let diff = u128::from_le_bytes(found) ^ u128::from_le_bytes(header(nodes));
+        if diff != 0 && diff != V3_HEADER_DIFF {
             return None;
         }
         Some(Reader {

@@ -50,6 +50,13 @@ pub trait GraphValue: Sized {
         }
     }
 
+    /// False when this type's descriptor can never hold a map or set tag,
+    /// so a version-2 encoder need not rewrite it into list forms
+    /// ([`Encoder::put_type`]). The default is the safe `true`; primitives,
+    /// strings and named (record, variant) descriptors say `false`, and
+    /// containers take it from their elements.
+    #[doc(hidden)]
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = true;
     /// This type's structure, for compile-time checks against a WIT+
     /// declaration (see [`shape`](super::shape)); `#[derive(GraphValue)]`
     /// fills it in. [`Shape::Unknown`] passes every check.
@@ -221,7 +228,7 @@ fn encode_list<'x, T: GraphValue + 'x>(
         enc.push_child(child);
     }
     let m = enc.begin(Kind::List);
-    T::write_type(first, enc.buffer_mut());
+    enc.put_type::<T>(first);
     enc.put_len(enc.stacked_len(mark))?;
     enc.put_stacked(mark);
     enc.end(m)
@@ -281,6 +288,7 @@ macro_rules! fixed_width {
             }
             const ARRAY_ELEMENT: Option<Kind> = Some(Kind::$kind);
             const SCALAR: Option<Kind> = Some(Kind::$kind);
+            const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
             #[inline(always)]
             fn flat_bits(&self) -> u64 {
                 let mut bits = [0u8; 8];
@@ -341,6 +349,7 @@ impl GraphValue for u8 {
     }
     const ARRAY_ELEMENT: Option<Kind> = Some(Kind::U8);
     const SCALAR: Option<Kind> = Some(Kind::U8);
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
     #[inline(always)]
     fn flat_bits(&self) -> u64 {
         u64::from(*self)
@@ -383,6 +392,7 @@ impl GraphValue for bool {
     }
     const ARRAY_ELEMENT: Option<Kind> = Some(Kind::Bool);
     const SCALAR: Option<Kind> = Some(Kind::Bool);
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
     #[inline(always)]
     fn flat_bits(&self) -> u64 {
         u64::from(*self)
@@ -427,6 +437,7 @@ impl GraphValue for char {
     }
     const ARRAY_ELEMENT: Option<Kind> = Some(Kind::Char);
     const SCALAR: Option<Kind> = Some(Kind::Char);
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
     #[inline(always)]
     fn flat_bits(&self) -> u64 {
         u64::from(*self as u32)
@@ -452,6 +463,7 @@ impl GraphValue for char {
 }
 
 impl GraphValue for String {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
     const SHAPE: Shape = Shape::String;
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
@@ -468,6 +480,7 @@ impl GraphValue for String {
 }
 
 impl<T: GraphValue> GraphValue for Vec<T> {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = T::DESCRIPTOR_NEEDS_V3_CHECK;
     const SHAPE: Shape = Shape::List(&T::REF);
     fn wit_type(out: &mut String) {
         out.push_str("list<");
@@ -491,6 +504,7 @@ impl<T: GraphValue> GraphValue for Vec<T> {
 }
 
 impl<T: GraphValue, const N: usize> GraphValue for [T; N] {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = T::DESCRIPTOR_NEEDS_V3_CHECK;
     const SHAPE: Shape = Shape::List(&T::REF);
     fn wit_type(out: &mut String) {
         out.push_str("list<");
@@ -517,6 +531,7 @@ impl<T: GraphValue, const N: usize> GraphValue for [T; N] {
 }
 
 impl<T: GraphValue> GraphValue for Box<T> {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = T::DESCRIPTOR_NEEDS_V3_CHECK;
     const SHAPE: Shape = T::SHAPE;
     const REF: Shape = T::REF;
     fn wit_type(out: &mut String) {
@@ -538,6 +553,7 @@ impl<T: GraphValue> GraphValue for Box<T> {
 }
 
 impl<T: GraphValue> GraphValue for Option<T> {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = T::DESCRIPTOR_NEEDS_V3_CHECK;
     const SHAPE: Shape = Shape::Option(&T::REF);
     fn wit_type(out: &mut String) {
         out.push_str("option<");
@@ -557,7 +573,7 @@ impl<T: GraphValue> GraphValue for Option<T> {
             None => None,
         };
         let m = enc.begin(Kind::Option);
-        T::write_type(self.as_ref(), enc.buffer_mut());
+        enc.put_type::<T>(self.as_ref());
         match child {
             Some(c) => {
                 enc.put_u8(1);
@@ -579,6 +595,8 @@ impl<T: GraphValue> GraphValue for Option<T> {
 }
 
 impl<T: GraphValue, E: GraphValue> GraphValue for Result<T, E> {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool =
+        T::DESCRIPTOR_NEEDS_V3_CHECK || E::DESCRIPTOR_NEEDS_V3_CHECK;
     const SHAPE: Shape = Shape::Result(&T::REF, &E::REF);
     fn wit_type(out: &mut String) {
         let (ok, err) = (wit_type_of::<T>(), wit_type_of::<E>());
@@ -604,8 +622,8 @@ impl<T: GraphValue, E: GraphValue> GraphValue for Result<T, E> {
             Err(e) => (1, e.encode_node(enc)?),
         };
         let m = enc.begin(Kind::Result);
-        T::write_type(self.as_ref().ok(), enc.buffer_mut());
-        E::write_type(self.as_ref().err(), enc.buffer_mut());
+        enc.put_type::<T>(self.as_ref().ok());
+        enc.put_type::<E>(self.as_ref().err());
         enc.put_u32(tag);
         enc.put_u8(1);
         enc.put_u32(child);
@@ -623,6 +641,7 @@ impl<T: GraphValue, E: GraphValue> GraphValue for Result<T, E> {
 }
 
 impl GraphValue for () {
+    const DESCRIPTOR_NEEDS_V3_CHECK: bool = false;
     const SHAPE: Shape = Shape::Tuple(&[]);
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
@@ -656,6 +675,7 @@ impl GraphValue for () {
 macro_rules! tuples {
     ($( $n:literal => ($($name:ident $idx:tt),+); )*) => {$(
         impl<$($name: GraphValue),+> GraphValue for ($($name,)+) {
+            const DESCRIPTOR_NEEDS_V3_CHECK: bool = false $(|| $name::DESCRIPTOR_NEEDS_V3_CHECK)+;
             const SHAPE: Shape = Shape::Tuple(&[$(&$name::REF),+]);
             fn wit_type(out: &mut String) {
                 let items: Vec<String> = vec![$( wit_type_of::<$name>() ),+];

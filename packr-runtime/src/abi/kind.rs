@@ -1,4 +1,4 @@
-//! Node kinds of the CGRF wire format (docs/abi.md §1.3).
+//! Node kinds of the CGRF wire format (docs/abi.md §1.3; map and set need wire version 3).
 
 /// The kind byte that starts every node, and the tag byte of type descriptors.
 ///
@@ -33,6 +33,10 @@ pub enum Kind {
     Flags = 0x13,
     Result = 0x14,
     Array = 0x15,
+    /// A map node (wire version 3 only).
+    Map = 0x16,
+    /// A set node (wire version 3 only).
+    Set = 0x17,
 }
 
 impl Kind {
@@ -61,6 +65,8 @@ impl Kind {
             0x13 => Kind::Flags,
             0x14 => Kind::Result,
             0x15 => Kind::Array,
+            0x16 => Kind::Map,
+            0x17 => Kind::Set,
             _ => return None,
         })
     }
@@ -76,6 +82,12 @@ impl Kind {
             Kind::U64 | Kind::S64 | Kind::F64 | Kind::Flags => Some(8),
             _ => None,
         }
+    }
+
+    /// True for the kinds that exist only in wire version 3 (map, set).
+    #[inline]
+    pub const fn needs_v3(self) -> bool {
+        matches!(self, Kind::Map | Kind::Set)
     }
 
     /// The WIT spelling of the kind, used in error messages.
@@ -102,6 +114,8 @@ impl Kind {
             Kind::Flags => "flags",
             Kind::Result => "result",
             Kind::Array => "array",
+            Kind::Map => "map",
+            Kind::Set => "set",
         }
     }
 }

@@ -1,5 +1,9 @@
-//! The Graph ABI: the self-describing graph encoding ("CGRF", version 2)
-//! that carries values across guest memory.
+//! The Graph ABI: the self-describing graph encoding ("CGRF", versions 2
+//! and 3) that carries values across guest memory.
+//!
+//! The decoder reads both versions; the encoder writes version 2 unless
+//! asked for version 3 ([`encode_with`], [`Wire`]). Version 3 adds map and
+//! set nodes; under version 2 maps and sets travel as lists.
 //!
 //! Two ways in and out:
 //!
@@ -34,9 +38,10 @@ mod limits;
 mod name;
 pub mod shape;
 mod value;
+mod wire;
 
-pub use decoder::{Children, Decoder, Reader, RecordReader, VariantNode};
-pub use dynamic::{read_type_descriptor, write_value_type};
+pub use decoder::{Children, Decoder, MapEntries, Reader, RecordReader, VariantNode};
+pub use dynamic::{read_type_descriptor, write_value_type, write_value_type_as};
 pub use encoder::{Encoder, NodeMark};
 pub use error::{AbiError, AbiErrorKind};
 pub use graph_value::{
@@ -46,6 +51,7 @@ pub use kind::Kind;
 pub use limits::Limits;
 pub use name::Name;
 pub use value::{Value, ValueType};
+pub use wire::Wire;
 
 /// Encodes `value` into a new CGRF buffer.
 ///
@@ -56,6 +62,27 @@ pub use value::{Value, ValueType};
 #[inline]
 pub fn encode<T: GraphEncode + ?Sized>(value: &T) -> Result<Vec<u8>, AbiError> {
     encode_into(value, Vec::new())
+}
+
+/// Encodes `value` into a new buffer of wire version `wire`.
+///
+/// ```
+/// use packr_runtime::abi::{self, Wire};
+/// use std::collections::BTreeSet;
+/// let set = BTreeSet::from(["x".to_string()]);
+/// let v3 = abi::encode_with(&set, Wire::V3)?;
+/// assert_eq!(abi::decode(&v3)?.to_string(), "{\"x\"}");
+/// // Version 2 has no set node: the set travels as a list.
+/// let v2 = abi::encode_with(&set, Wire::V2)?;
+/// assert_eq!(abi::decode(&v2)?.to_string(), "[\"x\"]");
+/// assert_eq!(abi::decode_as::<BTreeSet<String>>(&v2)?, set);
+/// # Ok::<(), abi::AbiError>(())
+/// ```
+#[inline]
+pub fn encode_with<T: GraphEncode + ?Sized>(value: &T, wire: Wire) -> Result<Vec<u8>, AbiError> {
+    let mut out = Vec::new();
+    encode_to_with(value, wire, &mut out)?;
+    Ok(out)
 }
 
 /// Encodes `value` reusing `buf`'s allocation (its contents are replaced).
@@ -83,10 +110,34 @@ pub fn encode_into<T: GraphEncode + ?Sized>(value: &T, buf: Vec<u8>) -> Result<V
 /// ```
 #[inline]
 pub fn encode_to<T: GraphEncode + ?Sized>(value: &T, out: &mut Vec<u8>) -> Result<(), AbiError> {
+    encode_to_with(value, Wire::V2, out)
+}
+
+/// [`encode_to`] writing wire version `wire`: how a host answers a guest
+/// in the version the guest spoke.
+///
+/// ```
+/// use packr_runtime::abi::{self, Wire};
+/// let mut out = Vec::new();
+/// abi::encode_to_with(&(1u8, true), Wire::V3, &mut out)?;
+/// assert_eq!(Wire::of(&out), Some(Wire::V3));
+/// # Ok::<(), abi::AbiError>(())
+/// ```
+#[inline]
+pub fn encode_to_with<T: GraphEncode + ?Sized>(
+    value: &T,
+    wire: Wire,
+    out: &mut Vec<u8>,
+) -> Result<(), AbiError> {
     if value.encode_graph_flat(out) {
+        // A flat value holds no map or set: both versions write the same
+        // bytes but for the header's version field.
+        if wire != Wire::V2 {
+            out[4..6].copy_from_slice(&wire.version().to_le_bytes());
+        }
         return Ok(());
     }
-    let mut enc = Encoder::with_buffer(std::mem::take(out));
+    let mut enc = Encoder::with_wire(std::mem::take(out), wire);
     let root = value.encode_graph(&mut enc)?;
     *out = enc.finish(root);
     Ok(())

@@ -43,6 +43,13 @@ pub enum ValueType {
     Variant(Name),
     Tuple(Vec<ValueType>),
     Flags,
+    /// `map<K, V>` (a map node in wire version 3, `list<tuple<K, V>>` in 2).
+    Map {
+        key: Box<ValueType>,
+        value: Box<ValueType>,
+    },
+    /// `set<T>` (a set node in wire version 3, `list<T>` in 2).
+    Set(Box<ValueType>),
 }
 
 impl ValueType {
@@ -89,6 +96,8 @@ impl fmt::Display for ValueType {
                 f.write_str(">")
             }
             ValueType::Flags => f.write_str("flags"),
+            ValueType::Map { key, value } => write!(f, "map<{key}, {value}>"),
+            ValueType::Set(t) => write!(f, "set<{t}>"),
         }
     }
 }
@@ -107,6 +116,12 @@ impl fmt::Display for ValueType {
 /// assert_eq!(v.to_string(), "point { x: 1, y: -2 }");
 /// let some = Value::Option { inner_type: ValueType::String, value: Some(Box::new("hi".into())) };
 /// assert_eq!(some.to_string(), "some(\"hi\")");
+/// let map = Value::Map {
+///     key_type: ValueType::String,
+///     value_type: ValueType::S32,
+///     entries: vec![("a".into(), Value::S32(1))],
+/// };
+/// assert_eq!((map.to_string(), map.value_type().to_string()), ("{\"a\": 1}".into(), "map<string, s32>".into()));
 /// ```
 ///
 /// # Dropping deep values
@@ -167,6 +182,18 @@ pub enum Value {
     Tuple(Vec<Value>),
     /// A flags set as a bit mask.
     Flags(u64),
+    /// A map: entries in wire order (the reference sends them sorted by
+    /// key), no key twice.
+    Map {
+        key_type: ValueType,
+        value_type: ValueType,
+        entries: Vec<(Value, Value)>,
+    },
+    /// A set: elements in wire order, none twice.
+    Set {
+        elem_type: ValueType,
+        items: Vec<Value>,
+    },
 }
 
 impl Value {
@@ -211,6 +238,20 @@ impl Value {
                 Value::Record { fields, .. } => values.extend(fields.into_iter().map(|(_, v)| v)),
                 Value::Variant { payload, .. } => values.extend(payload),
                 Value::Tuple(items) => values.extend(items),
+                Value::Map {
+                    key_type,
+                    value_type,
+                    entries,
+                } => {
+                    types.extend([key_type, value_type]);
+                    for (k, v) in entries {
+                        values.extend([k, v]);
+                    }
+                }
+                Value::Set { elem_type, items } => {
+                    types.push(elem_type);
+                    values.extend(items);
+                }
                 // Leaves: nothing nested.
                 leaf => drop(leaf),
             }
@@ -220,6 +261,8 @@ impl Value {
                 ValueType::List(inner) | ValueType::Option(inner) => types.push(*inner),
                 ValueType::Result { ok, err } => types.extend([*ok, *err]),
                 ValueType::Tuple(items) => types.extend(items),
+                ValueType::Map { key, value } => types.extend([*key, *value]),
+                ValueType::Set(inner) => types.push(*inner),
                 leaf => drop(leaf),
             }
         }
@@ -258,6 +301,15 @@ impl Value {
             Value::Variant { type_name, .. } => ValueType::Variant(type_name.clone()),
             Value::Tuple(items) => ValueType::Tuple(items.iter().map(Value::value_type).collect()),
             Value::Flags(_) => ValueType::Flags,
+            Value::Map {
+                key_type,
+                value_type,
+                ..
+            } => ValueType::Map {
+                key: Box::new(key_type.clone()),
+                value: Box::new(value_type.clone()),
+            },
+            Value::Set { elem_type, .. } => ValueType::Set(Box::new(elem_type.clone())),
         }
     }
 }
@@ -355,6 +407,17 @@ impl fmt::Display for Value {
             }
             Value::Tuple(items) => write_seq(f, "(", items.iter(), ")"),
             Value::Flags(bits) => write!(f, "flags({bits:#b})"),
+            Value::Map { entries, .. } => {
+                f.write_str("{")?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k}: {v}")?;
+                }
+                f.write_str("}")
+            }
+            Value::Set { items, .. } => write_seq(f, "{", items.iter(), "}"),
         }
     }
 }

@@ -195,6 +195,12 @@ pub struct EngineConfig {
     pub deadline: Option<std::time::Duration>,
     /// The guest generation served; see [`GuestProfile`].
     pub profile: GuestProfile,
+    /// The wire version instances speak to their guest (`None`: chosen per
+    /// instance). Without it, an instance speaks the version of the guest's
+    /// `__pack_types` blob, else the version of the first buffer the guest
+    /// sends, else version 2; see [`Instance::wire`](super::Instance::wire).
+    /// Host functions always answer in the version of their input.
+    pub wire: Option<crate::abi::Wire>,
     /// The most linear memory one instance may have, in bytes. A
     /// `memory.grow` past it returns -1 inside the guest (as wasm specifies
     /// for a failed grow), the host carries on, and
@@ -256,6 +262,8 @@ builder! {
     max_table_elements: u32;
     /// Sets [`max_instances`](Self::max_instances).
     max_instances: usize;
+    /// Sets [`wire`](Self::wire).
+    wire: Option<crate::abi::Wire>;
 }
 
 impl EngineConfig {
@@ -279,6 +287,7 @@ impl Default for EngineConfig {
             max_memory_bytes: Self::DEFAULT_MAX_MEMORY_BYTES,
             max_table_elements: Self::DEFAULT_MAX_TABLE_ELEMENTS,
             max_instances: Self::DEFAULT_MAX_INSTANCES,
+            wire: None,
         }
     }
 }

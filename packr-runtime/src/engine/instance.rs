@@ -4,7 +4,7 @@
 use super::limits::{LimitHit, LiveGuard};
 use super::state::{CallOutcome, CallState};
 use super::{CoreValue, EngineConfig, Error, GuestProfile, HostCallError};
-use crate::abi::{self, GraphEncode, GraphValue, Value};
+use crate::abi::{self, GraphEncode, GraphValue, Value, Wire};
 use crate::host::HostFuture;
 use crate::intercept::{CallInfo, CallInterceptor, CallKind};
 use crate::trace::{self, CallSpan, Outcome};
@@ -196,6 +196,35 @@ impl<T: Send + 'static> Instance<T> {
             poisoned: None,
             _live: live,
         })
+    }
+
+    /// Fixes the wire version when configuration or metadata names one.
+    pub(crate) fn choose_wire(&mut self, wire: Option<Wire>) {
+        if wire.is_some() {
+            self.backend.state_mut().wire = wire;
+        }
+    }
+
+    /// The wire version this instance speaks to its guest: the one
+    /// [`EngineConfig::wire`](super::EngineConfig::wire) names, else the
+    /// version of the guest's `__pack_types` blob, else the version of the
+    /// first buffer the guest sent (a host-call input or an export's
+    /// output), else version 2 (what the host writes until the guest has
+    /// said anything). Export calls encode their input in it; host
+    /// functions answer each call in the version of its input.
+    ///
+    /// ```
+    /// use packr_runtime::abi::Wire;
+    /// use packr_runtime::engine::{Engine, EngineConfig, Module};
+    /// use packr_runtime::host::HostBuilder;
+    /// let engine = Engine::new(EngineConfig { wire: Some(Wire::V3), ..EngineConfig::default() })?;
+    /// let module = Module::from_wat(&engine, "(module)")?;
+    /// let instance = engine.link(&module, &HostBuilder::<()>::new())?.instantiate(())?;
+    /// assert_eq!(instance.wire(), Wire::V3);
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    pub fn wire(&self) -> Wire {
+        self.backend.state().wire.unwrap_or(Wire::V2)
     }
 
     /// The store state.
@@ -412,14 +441,14 @@ impl<T: Send + 'static> Instance<T> {
         P: GraphEncode + ?Sized,
         R: GraphValue,
     {
-        let input = abi::encode(args)?;
+        let input = abi::encode_with(args, self.wire())?;
         let output = self.call_raw(export, &input)?;
         abi::decode_as::<R>(&output).map_err(|e| bad_output(export, e))
     }
 
     /// Calls a Graph ABI export with a dynamic argument value.
     pub fn call_value(&mut self, export: &str, args: &Value) -> Result<Value, Error> {
-        let input = abi::encode(args)?;
+        let input = abi::encode_with(args, self.wire())?;
         let output = self.call_raw(export, &input)?;
         abi::decode(&output).map_err(|e| bad_output(export, e))
     }
@@ -503,7 +532,7 @@ impl<T: Send + 'static> Instance<T> {
         P: GraphEncode + ?Sized,
         R: GraphValue,
     {
-        let input = abi::encode(args)?;
+        let input = abi::encode_with(args, self.wire())?;
         let output = self.call_raw_async(export, &input).await?;
         abi::decode_as::<R>(&output).map_err(|e| bad_output(export, e))
     }
@@ -511,7 +540,7 @@ impl<T: Send + 'static> Instance<T> {
     /// [`call_value`](Self::call_value) for guests that import async host
     /// functions.
     pub async fn call_value_async(&mut self, export: &str, args: &Value) -> Result<Value, Error> {
-        let input = abi::encode(args)?;
+        let input = abi::encode_with(args, self.wire())?;
         let output = self.call_raw_async(export, &input).await?;
         abi::decode(&output).map_err(|e| bad_output(export, e))
     }
@@ -686,7 +715,11 @@ impl<T: Send + 'static> Instance<T> {
                 message: String::from_utf8_lossy(&output).into_owned(),
             });
         }
-        if let Some(i) = self.backend.state_mut().interceptor.as_mut() {
+        let state = self.backend.state_mut();
+        if state.wire.is_none() {
+            state.wire = Wire::of(&output);
+        }
+        if let Some(i) = state.interceptor.as_mut() {
             i.after(info, input, &output)?;
         }
         Ok(output)

@@ -151,6 +151,7 @@ impl Engine {
             inner,
             engine: self.clone(),
             has_async,
+            module_wire: module.wire(),
         })
     }
 }
@@ -202,8 +203,8 @@ enum ModuleInner {
 #[derive(Clone)]
 pub struct Module {
     inner: ModuleInner,
-    /// The `__pack_types` blob found in the data segments, if any.
-    pack_types: Option<std::sync::Arc<[u8]>>,
+    /// The blob `__pack_types` returns, located statically.
+    pack_types: data_segments::PackTypesBlob,
 }
 
 impl fmt::Debug for Module {
@@ -226,9 +227,10 @@ impl Module {
         Ok(Module { inner, pack_types })
     }
 
-    /// The `__pack_types` metadata the guest carries (the CGRF blob at the
-    /// start of one of its data segments, read without instantiating it),
-    /// if it exports `__pack_types`. Decode it with
+    /// The `__pack_types` metadata the guest carries: the CGRF blob its
+    /// `__pack_types` export returns, read from its data segments without
+    /// instantiating it (`None` without the export, or when the blob
+    /// cannot be located: [`validate`] then says why). Decode it with
     /// [`PackTypes::decode`](crate::wit::PackTypes::decode);
     /// [`validate`] compares it with the world.
     ///
@@ -240,8 +242,30 @@ impl Module {
     /// # Ok::<(), packr_runtime::engine::Error>(())
     /// ```
     pub fn pack_types(&self) -> Option<&[u8]> {
-        let exported = self.describe().1.iter().any(|e| e.name == "__pack_types");
-        self.pack_types.as_deref().filter(|_| exported)
+        match &self.pack_types {
+            data_segments::PackTypesBlob::Found(blob) => Some(blob),
+            _ => None,
+        }
+    }
+
+    /// Why the blob of an exported `__pack_types` cannot be located, if so.
+    pub(crate) fn pack_types_error(&self) -> Option<&str> {
+        match &self.pack_types {
+            data_segments::PackTypesBlob::Invalid(why) => Some(why),
+            _ => None,
+        }
+    }
+
+    /// The wire version of the guest's `__pack_types` blob, if it has one.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, Module};
+    /// let module = Module::from_wat(&Engine::default(), "(module)")?;
+    /// assert_eq!(module.wire(), None);
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    pub fn wire(&self) -> Option<crate::abi::Wire> {
+        crate::abi::Wire::of(self.pack_types()?)
     }
 
     /// Compiles a module from WAT text.
@@ -349,6 +373,8 @@ pub struct Linked<T: 'static> {
     inner: LinkedInner<T>,
     engine: Engine,
     has_async: bool,
+    /// The version of the module's `__pack_types` blob.
+    module_wire: Option<crate::abi::Wire>,
 }
 
 impl<T: 'static> Clone for Linked<T> {
@@ -363,6 +389,7 @@ impl<T: 'static> Clone for Linked<T> {
             inner,
             engine: self.engine.clone(),
             has_async: self.has_async,
+            module_wire: self.module_wire,
         }
     }
 }
@@ -390,7 +417,9 @@ impl<T: Send + 'static> Linked<T> {
             #[allow(unreachable_patterns)]
             _ => unreachable!("a Linked pairs a module with the engine that linked it"),
         };
-        Instance::new(backend, config, self.has_async, live)
+        let mut instance = Instance::new(backend, config, self.has_async, live)?;
+        instance.choose_wire(config.wire.or(self.module_wire));
+        Ok(instance)
     }
 
     /// A new instance whose store state is `data`, for guests that import
@@ -411,7 +440,9 @@ impl<T: Send + 'static> Linked<T> {
             #[allow(unreachable_patterns)]
             _ => unreachable!("a Linked pairs a module with the engine that linked it"),
         };
-        Instance::new_async(backend, config, self.has_async, live).await
+        let mut instance = Instance::new_async(backend, config, self.has_async, live).await?;
+        instance.choose_wire(config.wire.or(self.module_wire));
+        Ok(instance)
     }
 
     /// True when the guest imports async host functions: instantiate it

@@ -36,6 +36,9 @@ pub(crate) struct CallState<T> {
     pub(crate) guest_errors: GuestErrors,
     pub(crate) last_error: Option<HostCallError>,
     pub(crate) error_handler: Option<ErrorHandler>,
+    /// The wire version spoken to the guest, once chosen (configuration,
+    /// metadata, or the first buffer the guest sent).
+    pub(crate) wire: Option<crate::abi::Wire>,
     /// Memory and table caps; each engine's resource limiter asks it.
     pub(crate) limits: GuestLimits,
     /// What went wrong on the host side during the current export call,
@@ -87,6 +90,7 @@ impl<T> CallState<T> {
             error_handler: None,
             limits,
             outcome: CallOutcome::default(),
+            wire: None,
         }
     }
 }
@@ -265,6 +269,10 @@ pub(crate) fn deliver<T>(
     (out_ptr, out_len): (i32, i32),
 ) -> Step {
     state.out = out;
+    if state.wire.is_none() {
+        // The first buffer the guest sent decides, when nothing else did.
+        state.wire = crate::abi::Wire::of(input);
+    }
     if let Err(step) = intercept_after(state, f, input) {
         return step;
     }

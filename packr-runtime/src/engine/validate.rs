@@ -64,6 +64,10 @@ pub enum Problem {
         expected: String,
         /// The hash the guest carries (hex).
         found: String,
+        /// The guest's own declarations of that interface's functions that
+        /// differ from the world's, when its `__pack_types` carries
+        /// signatures (the reference toolchain writes them).
+        guest_declarations: Vec<String>,
     },
     /// The guest's `__pack_types` blob cannot be read.
     BadPackTypes {
@@ -111,13 +115,24 @@ impl fmt::Display for Problem {
                 side,
                 expected,
                 found,
-            } => write!(
-                f,
-                "{} `{interface}` built against another version of it: its __pack_types hash is {}…, the world's declaration hashes to {}…",
-                side.trim_end_matches('s'),
-                &found[..16],
-                &expected[..16]
-            ),
+                guest_declarations,
+            } => {
+                write!(
+                    f,
+                    "{} `{interface}` built against another version of it: its __pack_types hash is {}…, the world's declaration hashes to {}…",
+                    side.trim_end_matches('s'),
+                    &found[..16],
+                    &expected[..16]
+                )?;
+                if !guest_declarations.is_empty() {
+                    write!(
+                        f,
+                        "; the guest declares `{}`",
+                        guest_declarations.join("`, `")
+                    )?;
+                }
+                Ok(())
+            }
             Problem::BadPackTypes { reason } => write!(f, "carries {reason}"),
         }
     }
@@ -273,6 +288,11 @@ pub fn validate<T>(
     if let Some(blob) = module.pack_types() {
         check_hashes(&mut problems, package, world, blob);
     }
+    if let Some(why) = module.pack_types_error() {
+        problems.push(Problem::BadPackTypes {
+            reason: format!("malformed __pack_types metadata: {why}"),
+        });
+    }
     if problems.is_empty() {
         Ok(())
     } else {
@@ -304,11 +324,24 @@ fn check_hashes(problems: &mut Vec<Problem>, package: &Package, world: &World, b
             if let Some(d) = ours.iter().find(|d| d.name == h.name)
                 && d.hash != h.hash
             {
+                // The guest's declarations that the world's do not match.
+                let ours: Vec<String> = package
+                    .interface(&h.name)
+                    .map(|i| i.functions.iter().map(|f| f.to_string()).collect())
+                    .unwrap_or_default();
+                let guest_declarations = carried
+                    .functions
+                    .iter()
+                    .filter(|g| g.interface == h.name && g.side == side)
+                    .filter(|g| !ours.contains(&g.declaration))
+                    .map(|g| g.declaration.clone())
+                    .collect();
                 problems.push(Problem::InterfaceHash {
                     interface: h.name.clone(),
                     side,
                     expected: hex(&d.hash),
                     found: hex(&h.hash),
+                    guest_declarations,
                 });
             }
         }

@@ -391,6 +391,28 @@ impl CallLog {
         }
     }
 
+    /// The wire version the recorded guest spoke: the version in the header
+    /// of the first buffer the guest sent (a host call's input, an export's
+    /// output; the log keeps the bytes as they crossed, so their headers
+    /// say it). `None` for a log without one.
+    ///
+    /// ```
+    /// use packr_runtime::abi::{self, Wire};
+    /// use packr_runtime::intercept::CallKind;
+    /// use packr_runtime::record::{CallLog, CallRecord};
+    /// let input = abi::encode_with(&1u8, Wire::V3).unwrap();
+    /// let r = CallRecord { kind: CallKind::HostCall, interface: "a:b/c", function: "f",
+    ///                      input: &input, output: &[], completed: false };
+    /// assert_eq!(CallLog::from_records([r]).wire(), Some(Wire::V3));
+    /// assert_eq!(CallLog::default().wire(), None);
+    /// ```
+    pub fn wire(&self) -> Option<crate::abi::Wire> {
+        self.entries().find_map(|c| match c.kind {
+            CallKind::HostCall => crate::abi::Wire::of(c.input),
+            CallKind::GuestExport => crate::abi::Wire::of(c.output),
+        })
+    }
+
     /// The hash of the whole log: the chain hash of the last entry (of an
     /// empty log, the hash of its header). Two logs with the same head hash
     /// hold the same calls.

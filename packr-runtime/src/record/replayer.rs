@@ -26,6 +26,9 @@ pub enum DivergenceKind {
     /// future was dropped), so the recording says nothing about how it
     /// ends.
     Cancelled,
+    /// The guest speaks another wire version than the recorded session
+    /// (a guest of another generation): its buffers can never match.
+    WireVersion,
 }
 
 /// One side of a [`ReplayDivergence`]: a call and a short summary of the
@@ -140,6 +143,9 @@ pub struct ReplayDivergence {
     /// [`Output`](DivergenceKind::Output): the first byte that differs (the
     /// shorter length when one is a prefix of the other).
     pub first_difference: Option<usize>,
+    /// For [`WireVersion`](DivergenceKind::WireVersion): the version the
+    /// log was recorded in and the one the guest speaks now.
+    pub wire_versions: Option<(crate::abi::Wire, crate::abi::Wire)>,
 }
 
 impl fmt::Display for ReplayDivergence {
@@ -156,6 +162,18 @@ impl fmt::Display for ReplayDivergence {
         };
         let at = self.first_difference.unwrap_or(0);
         match self.kind {
+            DivergenceKind::WireVersion => {
+                let (recorded, now) = self.wire_versions.unwrap_or_default();
+                write!(
+                    f,
+                    "replay refused at call {}: the log was recorded in {recorded}, but the \
+                     guest now speaks {now} ({} sent {}); replay a log against a guest of the \
+                     generation that recorded it",
+                    self.position,
+                    actual.call_info(),
+                    actual.summary
+                )
+            }
             DivergenceKind::Output => write!(
                 f,
                 "replay diverged at call {} (different output, from byte {at}): \
@@ -230,6 +248,8 @@ impl From<ReplayDivergence> for InterceptError {
 #[derive(Debug)]
 pub struct Replayer {
     log: CallLog,
+    /// The version the recorded session spoke.
+    wire: Option<crate::abi::Wire>,
     position: usize,
     /// Export calls that started and have not returned, innermost last.
     open_exports: Vec<usize>,
@@ -244,6 +264,7 @@ impl Replayer {
     /// ```
     pub fn new(log: CallLog) -> Self {
         Replayer {
+            wire: log.wire(),
             log,
             position: 0,
             open_exports: Vec::new(),
@@ -317,6 +338,7 @@ fn divergence(
         actual: DivergingCall::new(actual.0, actual.1, shown),
         first_difference: diff
             .filter(|_| matches!(kind, DivergenceKind::Input | DivergenceKind::Output)),
+        wire_versions: None,
     }
 }
 
@@ -341,6 +363,18 @@ impl CallInterceptor for Replayer {
                 Some((r, r.input)),
                 (*call, input),
             )));
+        }
+        // A host call's input is the guest's own buffer: its version is the
+        // guest's generation.
+        if r.input != input
+            && call.kind == CallKind::HostCall
+            && let (Some(recorded), Some(now)) = (self.wire, crate::abi::Wire::of(input))
+            && recorded != now
+        {
+            let kind = DivergenceKind::WireVersion;
+            let mut d = divergence(index, kind, Some((r, r.input)), (*call, input));
+            d.wire_versions = Some((recorded, now));
+            return Err(d.into());
         }
         if r.input != input {
             let kind = DivergenceKind::Input;

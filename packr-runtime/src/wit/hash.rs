@@ -34,6 +34,10 @@ const RECORD: u8 = 0x14;
 const VARIANT: u8 = 0x15;
 const FUNCTION: u8 = 0x16;
 const INTERFACE: u8 = 0x17;
+/// `map<K, V>` and `set<T>`, as the reference hashes them since 0.22 (so a
+/// map no longer hashes like `list<tuple<K, V>>`).
+const MAP: u8 = 0x18;
+const SET: u8 = 0x19;
 
 struct Hasher(Sha256);
 
@@ -103,6 +107,11 @@ impl<'p> TypeHasher<'p> {
             Type::Value => VALUE,
             Type::List(t) => Hasher::new(LIST).child(&self.ty(t)).finish(),
             Type::Option(t) => Hasher::new(OPTION).child(&self.ty(t)).finish(),
+            Type::Map(k, v) => {
+                let (k, v) = (self.ty(k), self.ty(v));
+                Hasher::new(MAP).child(&k).child(&v).finish()
+            }
+            Type::Set(t) => Hasher::new(SET).child(&self.ty(t)).finish(),
             Type::Result { ok, err } => {
                 // A missing side is the empty tuple, as on the wire.
                 let ok = ok.as_deref().map_or_else(empty_tuple, |t| self.ty(t));

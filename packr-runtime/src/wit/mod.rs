@@ -45,7 +45,7 @@ pub use error::{Span, WitError};
 pub use hash::Hash;
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub(crate) use metadata::cgrf_len;
-pub use metadata::{InterfaceHash, MetadataError, PackTypes};
+pub use metadata::{GuestFunction, InterfaceHash, MetadataError, PackTypes};
 pub use model::{
     Case, Field, Function, Interface, PackageName, Type, TypeDef, TypeDefKind, TypeRef, World,
     WorldItem,
@@ -69,10 +69,26 @@ use std::sync::Arc;
 
 /// A resolved WIT+ package: its interfaces (including those declared
 /// inline in worlds) and worlds.
+///
+/// Files without a `package` line declare *bare* interfaces: their import
+/// module name (and the name their hash covers) is the bare name, as
+/// guests built by the reference toolchain import them (`math`). A world
+/// in a packaged file can import them by that name.
+///
+/// ```
+/// use packr_runtime::wit::Package;
+/// let pkg = Package::parse_files(&[
+///     ("math.wit+".into(), "interface math { double: func(n: s64) -> s64; }".into()),
+///     ("app.wit+".into(), "package my:app;\nworld app { import math; }".into()),
+/// ])?;
+/// assert_eq!(pkg.interface("math").unwrap().qualified, "math");
+/// assert_eq!(pkg.world(None)?.imports.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Package {
-    /// `ns:name`.
-    pub name: PackageName,
+    /// `ns:name`; `None` when no file has a `package` line.
+    pub name: Option<PackageName>,
     /// Every interface, declared or inline.
     pub interfaces: Vec<Interface>,
     /// Every world.
@@ -122,7 +138,6 @@ impl Package {
     /// Parses the files of one package (one folder), in order.
     pub fn parse_files(files: &[(String, String)]) -> Result<Package, WitError> {
         let mut parsed = Vec::new();
-        let mut first = None;
         for (name, text) in files {
             let source = Arc::new(Source {
                 name: name.clone(),
@@ -133,26 +148,10 @@ impl Package {
                 start: text.len(),
                 end: text.len(),
             };
-            first.get_or_insert_with(|| Span {
-                source: source.clone(),
-                start: 0,
-                end: 0,
-            });
             let tokens = lexer::lex(&source)?;
             parsed.push(parser::Parser::new(tokens, eof).file()?);
         }
-        let first = first.unwrap_or_else(|| {
-            let source = Arc::new(Source {
-                name: "<no file>".into(),
-                text: String::new(),
-            });
-            Span {
-                source,
-                start: 0,
-                end: 0,
-            }
-        });
-        resolve::package(parsed, first)
+        resolve::package(parsed)
     }
 
     /// Loads a `.wit+`/`.wit` file, or every such file of a folder (one
@@ -212,6 +211,14 @@ impl Package {
             .find(|i| i.name == name || i.qualified == name)
     }
 
+    /// "package `ns:name`", or what the files are when none names a package.
+    fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("package `{name}`"),
+            None => "the package-less WIT+ files".to_string(),
+        }
+    }
+
     /// The world named `name`, or the only world when `name` is `None`;
     /// the error says which worlds exist.
     pub fn world(&self, name: Option<&str>) -> Result<&World, String> {
@@ -224,19 +231,13 @@ impl Package {
         };
         match name {
             Some(n) => self.worlds.iter().find(|w| w.name == n).ok_or_else(|| {
-                format!(
-                    "package `{}` has no world `{n}` (it has: {})",
-                    self.name,
-                    names()
-                )
+                format!("{} has no world `{n}` (it has: {})", self.label(), names())
             }),
             None if self.worlds.len() == 1 => Ok(&self.worlds[0]),
-            None if self.worlds.is_empty() => {
-                Err(format!("package `{}` declares no world", self.name))
-            }
+            None if self.worlds.is_empty() => Err(format!("{} declares no world", self.label())),
             None => Err(format!(
-                "package `{}` has several worlds ({}): name one",
-                self.name,
+                "{} has several worlds ({}): name one",
+                self.label(),
                 names()
             )),
         }

@@ -135,6 +135,10 @@ pub enum Type {
         err: Option<Box<Type>>,
     },
     Tuple(Vec<Type>),
+    /// `map<K, V>`: a map node in wire version 3, `list<tuple<K, V>>` in 2.
+    Map(Box<Type>, Box<Type>),
+    /// `set<T>`: a set node in wire version 3, `list<T>` in 2.
+    Set(Box<Type>),
     /// A reference to a named type.
     Named(TypeRef),
 }
@@ -234,6 +238,8 @@ impl std::fmt::Display for Type {
             Type::Value => "value",
             Type::List(t) => return write!(f, "list<{t}>"),
             Type::Option(t) => return write!(f, "option<{t}>"),
+            Type::Map(k, v) => return write!(f, "map<{k}, {v}>"),
+            Type::Set(t) => return write!(f, "set<{t}>"),
             Type::Result {
                 ok: None,
                 err: None,

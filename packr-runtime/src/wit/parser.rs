@@ -441,6 +441,15 @@ impl Parser {
             "value" => Type::Value,
             "list" => Type::List(Box::new(self.one_param()?)),
             "option" => Type::Option(Box::new(self.one_param()?)),
+            "set" => Type::Set(Box::new(self.one_param()?)),
+            "map" => {
+                self.punct('<')?;
+                let key = self.ty()?;
+                self.punct(',')?;
+                let value = self.ty()?;
+                self.punct('>')?;
+                Type::Map(Box::new(key), Box::new(value))
+            }
             "tuple" => {
                 self.punct('<')?;
                 let mut items = vec![self.ty()?];

@@ -3,15 +3,21 @@
 
 use super::Package;
 use super::error::{Span, WitError};
-use super::model::{Function, Interface, Type, TypeDef, TypeDefKind, TypeRef, World, WorldItem};
+use super::model::{
+    Function, Interface, PackageName, Type, TypeDef, TypeDefKind, TypeRef, World, WorldItem,
+};
 use super::parser::{ParsedFile, ParsedInterface, ParsedWorldItem};
 use std::collections::HashMap;
 
-pub(crate) fn package(files: Vec<ParsedFile>, start_of_first: Span) -> Result<Package, WitError> {
+pub(crate) fn package(files: Vec<ParsedFile>) -> Result<Package, WitError> {
     let mut name = None;
+    // Each interface and world with whether its file has no `package`
+    // line: then its interfaces are bare, named by their bare name alone.
     let mut parsed_ifaces = Vec::new();
+    let mut bare_ifaces = Vec::new();
     let mut parsed_worlds = Vec::new();
     for file in files {
+        let bare = file.package.is_none();
         if let Some((pkg, span)) = file.package {
             match &name {
                 None => name = Some(pkg),
@@ -24,65 +30,72 @@ pub(crate) fn package(files: Vec<ParsedFile>, start_of_first: Span) -> Result<Pa
                 Some(_) => {}
             }
         }
+        bare_ifaces.extend(std::iter::repeat_n(bare, file.interfaces.len()));
         parsed_ifaces.extend(file.interfaces);
-        parsed_worlds.extend(file.worlds);
+        parsed_worlds.extend(file.worlds.into_iter().map(|w| (w, bare)));
     }
-    let name = name.ok_or_else(|| {
-        WitError::new(
-            start_of_first,
-            "expected a package declaration (`package ns:name;`) at the top of the file",
-        )
-    })?;
-    let qualify = |iface: &str| format!("{name}/{iface}");
+    let name: Option<PackageName> = name;
+    let qualify_in = |iface: &str, bare: bool| match (&name, bare) {
+        (Some(pkg), false) => format!("{pkg}/{iface}"),
+        _ => iface.to_string(),
+    };
 
     // Inline world interfaces join the package under their own names.
     let mut worlds = Vec::new();
-    for w in parsed_worlds {
-        let mut items: Vec<(bool, WorldItem, Span)> = Vec::new();
+    for (w, bare) in parsed_worlds {
+        let mut items: Vec<(bool, WorldRef, Span)> = Vec::new();
         for (export, item, span) in w.items {
             let item = match item {
                 ParsedWorldItem::Inline(iface) => {
-                    let q = qualify(&iface.name);
+                    let q = qualify_in(&iface.name, bare);
                     parsed_ifaces.push(iface);
-                    (WorldItem::Interface(q), span)
+                    bare_ifaces.push(bare);
+                    WorldRef::Item(WorldItem::Interface(q))
                 }
-                ParsedWorldItem::Interface(path) => {
-                    let q = if path.contains(':') {
-                        path
-                    } else {
-                        qualify(&path)
-                    };
-                    (WorldItem::Interface(q), span)
-                }
-                ParsedWorldItem::Function(f) => (WorldItem::Function(f), span),
+                ParsedWorldItem::Interface(path) => WorldRef::Path(path),
+                ParsedWorldItem::Function(f) => WorldRef::Item(WorldItem::Function(f)),
             };
-            items.push((export, item.0, item.1));
+            items.push((export, item, span));
         }
-        worlds.push((w.name, w.docs, w.span, items, w.uses));
+        worlds.push((w.name, w.docs, w.span, items, w.uses, bare));
     }
 
     // Names first: duplicates, and each interface's scope.
     let mut by_name: HashMap<String, usize> = HashMap::new();
     for (i, iface) in parsed_ifaces.iter().enumerate() {
-        if by_name.insert(qualify(&iface.name), i).is_some() {
+        if by_name
+            .insert(qualify_in(&iface.name, bare_ifaces[i]), i)
+            .is_some()
+        {
             return Err(WitError::new(
                 iface.span.clone(),
                 format!("interface `{}` is declared twice", iface.name),
             ));
         }
     }
+    // An unqualified interface name, written in a packaged (`bare` false)
+    // or package-less file: the interface of the writer's own kind first,
+    // else the other (a packaged world may import a bare interface).
+    let lookup = |path: &str, bare: bool| -> String {
+        if path.contains(':') {
+            return path.to_string();
+        }
+        let own = qualify_in(path, bare);
+        let other = qualify_in(path, !bare);
+        if !by_name.contains_key(&own) && by_name.contains_key(&other) {
+            other
+        } else {
+            own
+        }
+    };
     let mut interfaces: Vec<Interface> = Vec::new();
-    for iface in &parsed_ifaces {
-        interfaces.push(scope(iface, &qualify(&iface.name))?);
+    for (i, iface) in parsed_ifaces.iter().enumerate() {
+        interfaces.push(scope(iface, &qualify_in(&iface.name, bare_ifaces[i]))?);
     }
     // `use`: aliases of the types of other interfaces.
     for (i, iface) in parsed_ifaces.iter().enumerate() {
         for u in &iface.uses {
-            let target = if u.from.contains(':') {
-                u.from.clone()
-            } else {
-                qualify(&u.from)
-            };
+            let target = lookup(&u.from, bare_ifaces[i]);
             let Some(&t) = by_name.get(&target) else {
                 return Err(WitError::new(
                     u.from_span.clone(),
@@ -136,15 +149,11 @@ pub(crate) fn package(files: Vec<ParsedFile>, start_of_first: Span) -> Result<Pa
     }
     let mut seen_worlds: Vec<String> = Vec::new();
     let mut out_worlds = Vec::new();
-    for (name, docs, span, items, uses) in worlds {
+    for (name, docs, span, items, uses, bare) in worlds {
         // The world's `use`d types, by local name.
         let mut scope: Vec<(String, TypeRef)> = Vec::new();
         for u in &uses {
-            let target = if u.from.contains(':') {
-                u.from.clone()
-            } else {
-                qualify(&u.from)
-            };
+            let target = lookup(&u.from, bare);
             let Some(&t) = by_name.get(&target) else {
                 return Err(WitError::new(
                     u.from_span.clone(),
@@ -182,7 +191,11 @@ pub(crate) fn package(files: Vec<ParsedFile>, start_of_first: Span) -> Result<Pa
             imports: Vec::new(),
             exports: Vec::new(),
         };
-        for (export, mut item, item_span) in items {
+        for (export, item, item_span) in items {
+            let mut item = match item {
+                WorldRef::Item(item) => item,
+                WorldRef::Path(path) => WorldItem::Interface(lookup(&path, bare)),
+            };
             match &mut item {
                 WorldItem::Interface(q) => {
                     if !by_name.contains_key(q.as_str()) {
@@ -222,7 +235,7 @@ pub(crate) fn package(files: Vec<ParsedFile>, start_of_first: Span) -> Result<Pa
         out_worlds.push(world);
     }
     let pkg = Package {
-        name,
+        name: name.clone(),
         interfaces,
         worlds: out_worlds,
     };
@@ -232,6 +245,14 @@ pub(crate) fn package(files: Vec<ParsedFile>, start_of_first: Span) -> Result<Pa
         }
     }
     Ok(pkg)
+}
+
+/// A world's import or export before interface names are resolved.
+enum WorldRef {
+    Item(WorldItem),
+    /// `import name;` / `export name;`: bare or qualified, looked up once
+    /// every interface is known.
+    Path(String),
 }
 
 /// An interface's own types and functions, checked for duplicates.
@@ -367,7 +388,11 @@ pub(crate) fn walk(
     f: &mut impl FnMut(&mut TypeRef) -> Result<(), WitError>,
 ) -> Result<(), WitError> {
     match ty {
-        Type::List(t) | Type::Option(t) => walk(t, f),
+        Type::List(t) | Type::Option(t) | Type::Set(t) => walk(t, f),
+        Type::Map(k, v) => {
+            walk(k, f)?;
+            walk(v, f)
+        }
         Type::Result { ok, err } => {
             if let Some(t) = ok {
                 walk(t, f)?;

@@ -17,10 +17,16 @@ impl Raw {
         self.nodes.len() as u32 - 1
     }
 
-    /// The whole buffer, rooted at `root`.
+    /// The whole version-2 buffer, rooted at `root`.
     pub fn bytes(&self, root: u32) -> Vec<u8> {
+        self.bytes_of_version(root, 2)
+    }
+
+    /// The whole buffer with `version` in its header, rooted at `root`.
+    #[allow(dead_code)]
+    pub fn bytes_of_version(&self, root: u32, version: u16) -> Vec<u8> {
         let mut out = b"CGRF".to_vec();
-        out.extend_from_slice(&2u16.to_le_bytes());
+        out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&0u16.to_le_bytes());
         out.extend_from_slice(&(self.nodes.len() as u32).to_le_bytes());
         out.extend_from_slice(&root.to_le_bytes());
