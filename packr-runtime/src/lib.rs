@@ -13,4 +13,5 @@ pub mod host;
 pub mod intercept;
 pub mod interface;
 pub mod record;
+pub mod resource;
 pub mod wit;

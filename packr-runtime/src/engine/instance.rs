@@ -6,6 +6,7 @@ use super::{CoreValue, EngineConfig, Error, GuestProfile, HostCallError};
 use crate::abi::{self, GraphEncode, GraphValue, Value};
 use crate::host::HostFuture;
 use crate::intercept::{CallInfo, CallInterceptor, CallKind};
+use crate::resource::ResourceTable;
 
 /// What an engine backend provides for one instance. Everything above it
 /// (export calls, scratch areas, interceptors) is written once.
@@ -167,7 +168,21 @@ impl<T: Send + 'static> Instance<T> {
         &mut self.backend.state_mut().data
     }
 
-    /// Consumes the instance and returns its store state.
+    /// The instance's resource table: the objects its guest holds handles
+    /// to, reachable from host functions through
+    /// [`Ctx::table`](crate::host::Ctx::table).
+    pub fn resources(&self) -> &ResourceTable {
+        &self.backend.state().table
+    }
+
+    /// The instance's resource table, mutably (to push an object and
+    /// [`lend`](ResourceTable::lend) it to an export call).
+    pub fn resources_mut(&mut self) -> &mut ResourceTable {
+        &mut self.backend.state_mut().table
+    }
+
+    /// Consumes the instance and returns its store state; its live
+    /// resources are dropped first.
     pub fn into_data(self) -> T {
         self.backend.into_data()
     }
@@ -272,6 +287,13 @@ impl<T: Send + 'static> Instance<T> {
     /// output: the input is allocated with the guest's `__pack_alloc`, the
     /// output read from the result slots and both freed with `__pack_free`.
     pub fn call_raw(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
+        let result = self.call_raw_once(export, input);
+        // Handles lent for this call end with it, however it ended.
+        self.backend.state_mut().table.end_lends();
+        result
+    }
+
+    fn call_raw_once(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
         self.refuse_sync(export)?;
         let (info, slots) = self.before_export(export, input)?;
         let len = input_len(input)?;
@@ -334,6 +356,12 @@ impl<T: Send + 'static> Instance<T> {
     /// [`call_raw`](Self::call_raw) for guests that import async host
     /// functions.
     pub async fn call_raw_async(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
+        let result = self.call_raw_async_once(export, input).await;
+        self.backend.state_mut().table.end_lends();
+        result
+    }
+
+    async fn call_raw_async_once(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
         let (info, slots) = self.before_export(export, input)?;
         let len = input_len(input)?;
         let in_ptr = self.backend.invoke_async(Invoke::Alloc(len)).await?;

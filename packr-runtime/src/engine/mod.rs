@@ -203,6 +203,12 @@ pub struct EngineConfig {
     pub deadline: Option<std::time::Duration>,
     /// The guest generation served; see [`GuestProfile`].
     pub profile: GuestProfile,
+    /// Live resources (objects behind handles) an instance may hold; one
+    /// more is an error for the guest
+    /// ([`ResourceError::Full`](crate::resource::ResourceError::Full)).
+    /// Default [`ResourceTable::DEFAULT_MAX_LIVE`](crate::resource::ResourceTable::DEFAULT_MAX_LIVE)
+    /// (100,000), capped at 2^20.
+    pub max_resources: u32,
 }
 
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
@@ -215,6 +221,7 @@ impl Default for EngineConfig {
             scratch_size: 4096,
             deadline: None,
             profile: GuestProfile::Current,
+            max_resources: crate::resource::ResourceTable::DEFAULT_MAX_LIVE,
         }
     }
 }

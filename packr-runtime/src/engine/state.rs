@@ -8,6 +8,7 @@ use crate::host::{
     AsyncCodecFn, CodecFn, CoreType, CoreValue, Ctx, HostError, HostFunction, RawFn,
 };
 use crate::intercept::{CallInfo, CallInterceptor, CallKind, Intercept};
+use crate::resource::ResourceTable;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -18,6 +19,10 @@ pub(crate) type ErrorHandler = Box<dyn FnMut(&HostCallError) + Send>;
 
 /// Per-instance state kept in the store next to the embedder's `T`.
 pub(crate) struct CallState<T> {
+    /// The objects the guest holds handles to. Declared before `data`, so
+    /// they are dropped first (newest first, see `ResourceTable`'s drop)
+    /// and the embedder's state last.
+    pub(crate) table: ResourceTable,
     pub(crate) data: T,
     /// Host-owned area in guest memory for small results (0 bytes when the
     /// guest has no allocator).
@@ -38,8 +43,9 @@ pub(crate) struct CallState<T> {
 }
 
 impl<T> CallState<T> {
-    pub(crate) fn new(data: T, guest_errors: GuestErrors) -> Self {
+    pub(crate) fn new(data: T, guest_errors: GuestErrors, max_resources: u32) -> Self {
         CallState {
+            table: ResourceTable::with_max_live(max_resources),
             data,
             scratch: 0,
             scratch_len: 0,
@@ -150,6 +156,7 @@ pub(crate) fn begin<T>(
 pub(crate) fn failed<T>(state: &mut CallState<T>, f: &HostFunction<T>, e: HostError) -> Step {
     match e {
         HostError::BadInput(e) => guest_fault(state, f, format!("bad input: {e}")),
+        HostError::Resource(e) => guest_fault(state, f, e.to_string()),
         e => trap(state, f, e.to_string()),
     }
 }
@@ -251,10 +258,10 @@ pub(crate) fn host_call<T>(
             state.out.clear();
             let memory = &*mem;
             let input = &memory[input.clone()];
-            let (data, out) = (&mut state.data, &mut state.out);
+            let (data, table, out) = (&mut state.data, &mut state.table, &mut state.out);
             // A panic must never unwind through wasm frames: it becomes a trap.
             let run = catch_unwind(AssertUnwindSafe(|| {
-                body(&mut Ctx::with_memory(data, memory), input, out)
+                body(&mut Ctx::with_table(data, memory, table), input, out)
             }));
             match run {
                 Ok(Ok(())) => {}
@@ -290,10 +297,11 @@ impl<F: Future + Unpin> Future for CatchUnwind<F> {
 /// state borrowed across its awaits; `Err` is the step to finish with.
 pub(crate) async fn run_async<T>(
     data: &mut T,
+    table: &mut ResourceTable,
     body: &AsyncCodecFn<T>,
     input: &[u8],
 ) -> Result<Vec<u8>, Result<HostError, Box<dyn std::any::Any + Send>>> {
-    match CatchUnwind(body(Ctx::new(data), input)).await {
+    match CatchUnwind(body(Ctx::with_table(data, &[], table), input)).await {
         Ok(Ok(out)) => Ok(out),
         Ok(Err(e)) => Err(Ok(e)),
         Err(panic) => Err(Err(panic)),
@@ -415,7 +423,10 @@ pub(crate) fn raw_call<T>(
     results: &[CoreType],
 ) -> Result<Vec<CoreValue>, String> {
     let run = catch_unwind(AssertUnwindSafe(|| {
-        body(&mut Ctx::with_memory(&mut state.data, memory), args)
+        body(
+            &mut Ctx::with_table(&mut state.data, memory, &mut state.table),
+            args,
+        )
     }));
     let step = match run {
         Ok(Ok(values)) => {

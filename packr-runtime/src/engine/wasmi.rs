@@ -386,7 +386,8 @@ async fn run_pending<T: Send + 'static>(
     store: &mut Store<State<T>>,
     p: Pending<T>,
 ) -> Result<i32, Error> {
-    let run = state::run_async(&mut store.data_mut().call.data, &*p.body, &p.input).await;
+    let call = &mut store.data_mut().call;
+    let run = state::run_async(&mut call.data, &mut call.table, &*p.body, &p.input).await;
     let memory = store
         .data()
         .memory
@@ -432,7 +433,7 @@ pub(crate) fn instantiate<T: Send + 'static>(
     data: T,
 ) -> Result<Instance<T>, Error> {
     let state = State {
-        call: CallState::new(data, config.guest_errors),
+        call: CallState::new(data, config.guest_errors, config.max_resources),
         memory: None,
         alloc: None,
         free: None,

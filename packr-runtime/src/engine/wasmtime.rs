@@ -450,7 +450,13 @@ fn define<T: Send + 'static>(
                         let input = mem[input].to_vec();
                         let out = match replayed {
                             Some(out) => out,
-                            None => match state::run_async(&mut st.call.data, &*body, &input).await
+                            None => match state::run_async(
+                                &mut st.call.data,
+                                &mut st.call.table,
+                                &*body,
+                                &input,
+                            )
+                            .await
                             {
                                 Ok(out) => out,
                                 Err(failure) => {
@@ -546,7 +552,7 @@ fn store<T: Send + 'static>(
     data: T,
 ) -> Result<Store<State<T>>, Error> {
     let state = State {
-        call: CallState::new(data, config.guest_errors),
+        call: CallState::new(data, config.guest_errors, config.max_resources),
         memory: None,
         alloc: None,
         free: None,
