@@ -84,6 +84,11 @@ pub enum TypeDefKind {
     Flags(Vec<String>),
     /// `type name = type;` (and types brought in with `use`).
     Alias(Type),
+    /// `resource name { ... }`: a host object the guest holds by handle.
+    /// Its constructor, methods and statics are functions of the
+    /// interface under their canonical names (`[constructor]name`,
+    /// `[method]name.m`, `[static]name.f`; see [`Function::kind`]).
+    Resource,
 }
 
 /// A record field.
@@ -137,6 +142,10 @@ pub enum Type {
     Tuple(Vec<Type>),
     /// A reference to a named type.
     Named(TypeRef),
+    /// `own<r>` (or a bare resource name): a handle the receiver owns.
+    Own(TypeRef),
+    /// `borrow<r>`: a handle lent for one call.
+    Borrow(TypeRef),
 }
 
 /// A reference to a named type: the interface that defines it and its name.
@@ -183,6 +192,79 @@ pub struct Function {
     pub params: Vec<(String, Type)>,
     /// The result, if any.
     pub result: Option<Type>,
+}
+
+/// What a function is, read from its canonical name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionKind<'a> {
+    /// A plain function of the interface.
+    Freestanding,
+    /// `[constructor]r`: returns `own<r>`.
+    Constructor(&'a str),
+    /// `[method]r.m`: its first parameter is `self: borrow<r>`.
+    Method {
+        /// The resource.
+        resource: &'a str,
+        /// The method's own name (`m`).
+        name: &'a str,
+    },
+    /// `[static]r.f`.
+    Static {
+        /// The resource.
+        resource: &'a str,
+        /// The function's own name (`f`).
+        name: &'a str,
+    },
+}
+
+impl<'a> FunctionKind<'a> {
+    /// The resource this function belongs to, if any.
+    pub fn resource(&self) -> Option<&'a str> {
+        match *self {
+            FunctionKind::Freestanding => None,
+            FunctionKind::Constructor(r)
+            | FunctionKind::Method { resource: r, .. }
+            | FunctionKind::Static { resource: r, .. } => Some(r),
+        }
+    }
+}
+
+impl Function {
+    /// What the function is, from its canonical name.
+    ///
+    /// ```
+    /// use packr_runtime::wit::{FunctionKind, Package};
+    /// let pkg = Package::parse("a.wit+", "package a:b; interface i {
+    ///     resource counter { constructor(start: u32); get: func() -> u32; }
+    /// }")?;
+    /// let get = pkg.interface("i").unwrap().function("[method]counter.get").unwrap();
+    /// assert_eq!(get.kind(), FunctionKind::Method { resource: "counter", name: "get" });
+    /// assert_eq!(get.to_string(), "[method]counter.get: func(self: borrow<counter>) -> u32");
+    /// # Ok::<(), packr_runtime::wit::WitError>(())
+    /// ```
+    pub fn kind(&self) -> FunctionKind<'_> {
+        if let Some(r) = self.name.strip_prefix("[constructor]") {
+            return FunctionKind::Constructor(r);
+        }
+        let split = |rest: &str| -> Option<(usize, usize)> { rest.find('.').map(|i| (i, i + 1)) };
+        if let Some(rest) = self.name.strip_prefix("[method]") {
+            if let Some((i, j)) = split(rest) {
+                return FunctionKind::Method {
+                    resource: &rest[..i],
+                    name: &rest[j..],
+                };
+            }
+        }
+        if let Some(rest) = self.name.strip_prefix("[static]") {
+            if let Some((i, j)) = split(rest) {
+                return FunctionKind::Static {
+                    resource: &rest[..i],
+                    name: &rest[j..],
+                };
+            }
+        }
+        FunctionKind::Freestanding
+    }
 }
 
 /// A world: what a component imports and exports.
@@ -261,6 +343,8 @@ impl std::fmt::Display for Type {
                 return f.write_str(">");
             }
             Type::Named(r) => &r.name,
+            Type::Own(r) => return write!(f, "own<{}>", r.name),
+            Type::Borrow(r) => return write!(f, "borrow<{}>", r.name),
         };
         f.write_str(simple)
     }
