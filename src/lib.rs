@@ -26,6 +26,7 @@ pub use packr_runtime::intercept;
 pub use packr_runtime::interface;
 pub use packr_runtime::interface::HostInterface;
 pub use packr_runtime::record;
+pub use packr_runtime::resource;
 pub use packr_runtime::wit;
 
 /// Registers every method of an impl block as a host function of one

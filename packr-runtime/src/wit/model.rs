@@ -50,6 +50,35 @@ impl Interface {
     pub fn span(&self) -> &Span {
         &self.span
     }
+
+    /// The function a guest imports as `name`: a declared one, or
+    /// `[resource-drop]r` for a resource `r` of this interface (which every
+    /// resource has without declaring it).
+    ///
+    /// ```
+    /// let pkg = packr_runtime::wit::Package::parse("a.wit+", "package a:b; interface i { resource r; }")?;
+    /// let drop = pkg.interface("i").unwrap().import_function("[resource-drop]r").unwrap();
+    /// assert_eq!(drop.to_string(), "[resource-drop]r: func(self: own<r>)");
+    /// # Ok::<(), packr_runtime::wit::WitError>(())
+    /// ```
+    pub fn import_function(&self, name: &str) -> Option<std::borrow::Cow<'_, Function>> {
+        if let Some(f) = self.function(name) {
+            return Some(std::borrow::Cow::Borrowed(f));
+        }
+        let resource = name.strip_prefix("[resource-drop]")?;
+        let def = self.type_def(resource)?;
+        (def.kind == TypeDefKind::Resource).then(|| {
+            std::borrow::Cow::Owned(Function {
+                name: name.to_string(),
+                docs: String::new(),
+                params: vec![(
+                    "self".into(),
+                    Type::Own(TypeRef::new(self.qualified.clone(), resource)),
+                )],
+                result: None,
+            })
+        })
+    }
 }
 
 /// A named type.
