@@ -376,3 +376,120 @@ per_engine!(
     the_live_handle_limit_stops_a_guest_that_creates_handles_in_a_loop,
     dropping_the_instance_drops_its_resources_newest_first,
 );
+
+/// The same interface written by hand with `#[host_interface]`, checked
+/// against the WIT+ declaration: handles in and out get the same checks.
+mod by_hand {
+    use super::Counter;
+    use packr::HostInterface;
+    use packr::engine::{Engine, EngineKind, Error, Module};
+    use packr::host::{Ctx, HostBuilder, Trap};
+    use packr::resource::Resource;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Default)]
+    pub struct HandCounters {
+        dropped: Arc<Mutex<Vec<u32>>>,
+    }
+
+    #[packr::host_interface("test:counters/counters", wit = "wit/counters.wit+")]
+    impl HandCounters {
+        #[host(name = "[constructor]counter")]
+        fn new(cx: &mut Ctx<'_, HandCounters>, start: u32) -> Result<Resource<Counter>, Trap> {
+            let dropped = cx.data().dropped.clone();
+            Ok(cx.table().push(Counter {
+                value: start,
+                dropped,
+            })?)
+        }
+
+        #[host(name = "[method]counter.get")]
+        fn get(cx: &mut Ctx<'_, HandCounters>, self_: &Resource<Counter>) -> Result<u32, Trap> {
+            Ok(cx.table().get(self_)?.value)
+        }
+
+        #[host(name = "[method]counter.add")]
+        fn add(
+            cx: &mut Ctx<'_, HandCounters>,
+            self_: &Resource<Counter>,
+            n: u32,
+        ) -> Result<(), Trap> {
+            cx.table().get_mut(self_)?.value += n;
+            Ok(())
+        }
+
+        #[host(name = "[static]counter.consume")]
+        fn consume(cx: &mut Ctx<'_, HandCounters>, c: Resource<Counter>) -> Result<u32, Trap> {
+            Ok(cx.table().delete(c)?.value)
+        }
+
+        #[host(name = "[resource-drop]counter")]
+        fn drop_counter(cx: &mut Ctx<'_, HandCounters>, c: Resource<Counter>) -> Result<(), Trap> {
+            cx.table().delete(c)?;
+            Ok(())
+        }
+
+        fn total(
+            cx: &mut Ctx<'_, HandCounters>,
+            a: &Resource<Counter>,
+            b: &Resource<Counter>,
+        ) -> Result<u32, Trap> {
+            Ok(cx.table().get(a)?.value + cx.table().get(b)?.value)
+        }
+    }
+
+    fn call(
+        i: &mut packr::engine::Instance<HandCounters>,
+        f: &str,
+        arg: u32,
+    ) -> Result<u32, Error> {
+        i.call(&format!("test:counters/app.{f}"), &arg)
+    }
+
+    fn handles_and_rules_work_for_a_hand_written_impl(kind: EngineKind) {
+        let engine = Engine::with_kind(kind).unwrap();
+        let module = Module::from_wat(&engine, super::GUEST).unwrap();
+        let mut host = HostBuilder::<HandCounters>::new();
+        HandCounters::add_to_linker(&mut host, |s| s).unwrap();
+        let described: Vec<String> = <HandCounters as HostInterface<HandCounters>>::functions()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            described[0],
+            "[constructor]counter: func(start: u32) -> own<counter>"
+        );
+        assert_eq!(
+            described[1],
+            "[method]counter.get: func(self: borrow<counter>) -> u32"
+        );
+        let mut i = engine
+            .link(&module, &host)
+            .unwrap()
+            .instantiate(HandCounters::default())
+            .unwrap();
+        let h = call(&mut i, "new", 3).unwrap();
+        call(&mut i, "bump", h).unwrap();
+        assert_eq!(call(&mut i, "twice", h).unwrap(), 8);
+        assert_eq!(call(&mut i, "consume", h).unwrap(), 4);
+        assert!(call(&mut i, "get", h).is_err());
+        let reason = i.last_host_error().unwrap().to_string();
+        assert!(
+            reason.contains("[method]counter.get") && reason.contains("dropped"),
+            "{reason}"
+        );
+        let h = call(&mut i, "new", 5).unwrap();
+        call(&mut i, "drop", h).unwrap();
+        assert!(call(&mut i, "drop", h).is_err());
+        assert!(
+            i.last_host_error()
+                .unwrap()
+                .to_string()
+                .contains("dropped twice")
+        );
+        assert_eq!(*i.data().dropped.lock().unwrap(), [4, 5]);
+        assert!(i.resources().is_empty());
+    }
+
+    crate::per_engine!(handles_and_rules_work_for_a_hand_written_impl);
+}

@@ -4,7 +4,7 @@
 //! error there and not a wall of bound failures inside generated code).
 
 use crate::args;
-use crate::method::{self, Borrow, Method, Ret};
+use crate::method::{self, Borrow, Handle, Method, Ret};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -118,27 +118,43 @@ fn expand(
         } else {
             quote!(get(cx.data_mut()))
         };
-        let call = quote_spanned!(m.ident.span()=> #call_path(#target, #(#names),*));
+        // A borrowed handle is lent to the method by reference.
+        let args: Vec<TokenStream> = m
+            .params
+            .iter()
+            .map(|p| {
+                let name = &p.name;
+                match p.handle {
+                    Some(Handle::Borrow(_)) => quote!(&#name),
+                    _ => quote!(#name),
+                }
+            })
+            .collect();
+        let call = quote_spanned!(m.ident.span()=> #call_path(#target, #(#args),*));
 
         // Assertions, each on the user's own type.
         let mut bounds: Vec<TokenStream> = m
             .params
             .iter()
-            .filter(|p| p.borrow == Borrow::Owned)
+            .filter(|p| p.borrow == Borrow::Owned && p.handle.is_none())
             .map(|p| {
                 let ty = &p.ty;
                 quote_spanned!(ty.span()=> #ty: #k::GraphValue)
             })
             .collect();
         let ret_ty = match &m.ret {
-            Ret::Unit => quote!(()),
+            Ret::Unit | Ret::Handle(..) => quote!(()),
             Ret::Value(ty) | Ret::Trappable(ty) => {
                 bounds.push(quote_spanned!(ty.span()=> #ty: #k::GraphValue));
                 quote!(#ty)
             }
         };
 
-        let body = if m.params.iter().any(|p| p.borrow != Borrow::Owned) {
+        let has_handles =
+            m.params.iter().any(|p| p.handle.is_some()) || matches!(m.ret, Ret::Handle(..));
+        let body = if has_handles {
+            handles(k, m, &call)
+        } else if m.params.iter().any(|p| p.borrow != Borrow::Owned) {
             borrowed(k, m, &call)
         } else {
             let tys: Vec<_> = m.params.iter().map(|p| &p.ty).collect();
@@ -179,16 +195,34 @@ fn expand(
                 .trim_matches('_')
                 .replace('_', "-");
             let ty = &p.ty;
-            let vt = match p.borrow {
-                Borrow::Owned => quote!(#k::abi::wit_type_of::<#ty>()),
-                Borrow::Str => quote!(::std::string::String::from("string")),
-                Borrow::Bytes => quote!(::std::string::String::from("list<u8>")),
+            let vt = match (&p.handle, p.borrow) {
+                (Some(Handle::Own(r)), _) => {
+                    let wit = format!("own<{}>", method::resource_wit_name(r));
+                    quote!(::std::string::String::from(#wit))
+                }
+                (Some(Handle::Borrow(r)), _) => {
+                    let wit = format!("borrow<{}>", method::resource_wit_name(r));
+                    quote!(::std::string::String::from(#wit))
+                }
+                (None, Borrow::Owned) => quote!(#k::abi::wit_type_of::<#ty>()),
+                (None, Borrow::Str) => quote!(::std::string::String::from("string")),
+                (None, Borrow::Bytes) => quote!(::std::string::String::from("list<u8>")),
             };
             quote!((#name, #vt))
         });
         let is_async = m.is_async;
-        let describe = quote! {
-            #k::interface::FunctionDesc::new::<#ret_ty>(#wit, &[#(#params),*], #is_async)
+        let describe = match &m.ret {
+            Ret::Handle(r, _) => {
+                let own = format!("own<{}>", method::resource_wit_name(r));
+                quote! {{
+                    let mut desc = #k::interface::FunctionDesc::new::<()>(#wit, &[#(#params),*], #is_async);
+                    desc.result = ::core::option::Option::Some(::std::string::String::from(#own));
+                    desc
+                }}
+            }
+            _ => quote! {
+                #k::interface::FunctionDesc::new::<#ret_ty>(#wit, &[#(#params),*], #is_async)
+            },
         };
         let get_param = if m.context.is_none() {
             quote!(get)
@@ -203,11 +237,11 @@ fn expand(
         let call_span = m
             .params
             .iter()
-            .filter(|p| p.borrow == Borrow::Owned)
+            .filter(|p| p.borrow == Borrow::Owned && p.handle.is_none())
             .map(|p| p.ty.span())
             .chain(match &m.ret {
                 Ret::Value(ty) | Ret::Trappable(ty) => Some(ty.span()),
-                Ret::Unit => None,
+                Ret::Unit | Ret::Handle(..) => None,
             })
             .next()
             .unwrap_or_else(Span::call_site);
@@ -262,6 +296,69 @@ fn expand(
             }
         }
         };
+    }
+}
+
+/// A sync method with resource handles: each arrives as a `u32`, checked
+/// against the instance's resource table before the method runs (a broken
+/// rule is an error for the guest); an `own` result is handed to the guest.
+fn handles(k: &syn::Path, m: &Method, call: &TokenStream) -> TokenStream {
+    let wit = &m.wit;
+    let names: Vec<_> = m.params.iter().map(|p| &p.name).collect();
+    let wire: Vec<TokenStream> = m
+        .params
+        .iter()
+        .map(|p| match p.handle {
+            Some(_) => quote!(u32),
+            None => {
+                let ty = &p.ty;
+                quote!(#ty)
+            }
+        })
+        .collect();
+    let (pat, packed) = match names.len() {
+        0 => (quote!(()), quote!(())),
+        1 => (quote!(#(#names)*), quote!(#(#wire)*)),
+        _ => (quote!((#(#names),*)), quote!((#(#wire),*))),
+    };
+    // The guest's `[resource-drop]` of a dropped handle is a double drop.
+    let own = if wit.starts_with("[resource-drop]") {
+        quote!(drop_from_guest)
+    } else {
+        quote!(own_from_guest)
+    };
+    let lifts = m.params.iter().filter_map(|p| {
+        let name = &p.name;
+        Some(match &p.handle {
+            Some(Handle::Own(r)) => quote!(let #name = cx.table().#own::<#r>(#name)?;),
+            Some(Handle::Borrow(r)) => {
+                quote!(let #name = cx.table().borrow_from_guest::<#r>(#name)?;)
+            }
+            None => return None,
+        })
+    });
+    let finish = match m.ret {
+        Ret::Trappable(_) => {
+            quote!(let result = result.map_err(|t| #k::host::HostError::Trap(t.0))?;)
+        }
+        Ret::Handle(_, false) => quote!(let result = cx.table().to_guest(result)?;),
+        Ret::Handle(_, true) => quote! {
+            let result = result.map_err(|t| #k::host::HostError::Trap(t.0))?;
+            let result = cx.table().to_guest(result)?;
+        },
+        _ => quote!(),
+    };
+    quote_spanned! {m.ident.span()=>
+        let limits = iface.limits();
+        iface.func_codec(#wit, move |cx, input, out| {
+            let #pat: #packed = #k::abi::decode_as_with_limits(input, &limits)
+                .map_err(#k::host::HostError::BadInput)?;
+            #(#lifts)*
+            #[allow(clippy::let_unit_value)]
+            let result = #call;
+            #finish
+            #k::host::encode_result(&result, out)
+        })?;
     }
 }
 

@@ -53,7 +53,8 @@ pub(crate) fn check(
     };
     let checker = Checker { pkg: &pkg, iface };
     for m in methods {
-        match iface.function(&m.wit) {
+        // `[resource-drop]r` of a declared resource counts as declared.
+        match iface.import_function(&m.wit) {
             None => errors.push(syn::Error::new(
                 m.wit_span,
                 format!(
@@ -64,7 +65,7 @@ pub(crate) fn check(
                     names(iface)
                 ),
             )),
-            Some(decl) => checker.method(m, decl, errors),
+            Some(decl) => checker.method(m, &decl, errors),
         }
     }
     for f in &iface.functions {
@@ -137,6 +138,11 @@ impl Checker<'_> {
                 };
                 (format!("`{}`", spelled(t)), t.to_token_stream(), fits)
             }
+            (Ret::Handle(t, _), expected) => (
+                format!("`Resource<{}>`", spelled(t)),
+                t.to_token_stream(),
+                matches!(expected, Some(Type::Own(_))),
+            ),
         };
         if !fits {
             let expected = decl
@@ -178,6 +184,9 @@ impl Checker<'_> {
             syn::Type::Paren(p) => return self.same(&p.elem, wit),
             syn::Type::Group(g) => return self.same(&g.elem, wit),
             syn::Type::Reference(r) => {
+                if crate::method::resource_of(&r.elem).is_some() {
+                    return matches!(wit, Type::Borrow(_));
+                }
                 if let syn::Type::Slice(s) = &*r.elem {
                     return matches!(wit, Type::List(e) if self.same(&s.elem, e));
                 }
@@ -225,6 +234,7 @@ impl Checker<'_> {
             return *wit == t;
         }
         match (ident.as_str(), args.as_slice()) {
+            ("Resource", [_]) => matches!(wit, Type::Own(_)),
             ("Vec" | "VecDeque" | "BTreeSet" | "HashSet", [elem]) => {
                 matches!(wit, Type::List(e) if self.same(elem, e))
             }

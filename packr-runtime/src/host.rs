@@ -741,3 +741,11 @@ impl fmt::Display for Trap {
 }
 
 impl std::error::Error for Trap {}
+
+/// A host function's own table lookup that fails (`table.get(&c)?` in a
+/// function returning `Result<_, Trap>`) traps the guest with the rule.
+impl From<ResourceError> for Trap {
+    fn from(e: ResourceError) -> Self {
+        Trap(e.to_string())
+    }
+}
