@@ -395,7 +395,7 @@ mod by_hand {
     #[packr::host_interface("test:counters/counters", wit = "wit/counters.wit+")]
     impl HandCounters {
         #[host(name = "[constructor]counter")]
-        fn new(cx: &mut Ctx<'_, HandCounters>, start: u32) -> Result<Resource<Counter>, Trap> {
+        fn create(cx: &mut Ctx<'_, HandCounters>, start: u32) -> Result<Resource<Counter>, Trap> {
             let dropped = cx.data().dropped.clone();
             Ok(cx.table().push(Counter {
                 value: start,

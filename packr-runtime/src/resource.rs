@@ -652,7 +652,7 @@ impl Drop for ResourceTable {
                 _ => None,
             })
             .collect();
-        order.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        order.sort_unstable_by_key(|o| std::cmp::Reverse(o.0));
         for (_, i) in order {
             let old = std::mem::replace(
                 &mut self.slots[i].content,

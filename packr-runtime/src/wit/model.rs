@@ -275,22 +275,16 @@ impl Function {
         if let Some(r) = self.name.strip_prefix("[constructor]") {
             return FunctionKind::Constructor(r);
         }
-        let split = |rest: &str| -> Option<(usize, usize)> { rest.find('.').map(|i| (i, i + 1)) };
-        if let Some(rest) = self.name.strip_prefix("[method]") {
-            if let Some((i, j)) = split(rest) {
-                return FunctionKind::Method {
-                    resource: &rest[..i],
-                    name: &rest[j..],
-                };
-            }
+        let member = |prefix: &str| {
+            let rest = self.name.strip_prefix(prefix)?;
+            let (resource, name) = rest.split_once('.')?;
+            Some((resource, name))
+        };
+        if let Some((resource, name)) = member("[method]") {
+            return FunctionKind::Method { resource, name };
         }
-        if let Some(rest) = self.name.strip_prefix("[static]") {
-            if let Some((i, j)) = split(rest) {
-                return FunctionKind::Static {
-                    resource: &rest[..i],
-                    name: &rest[j..],
-                };
-            }
+        if let Some((resource, name)) = member("[static]") {
+            return FunctionKind::Static { resource, name };
         }
         FunctionKind::Freestanding
     }
