@@ -26,6 +26,7 @@ pub use packr_runtime::intercept;
 pub use packr_runtime::interface;
 pub use packr_runtime::interface::HostInterface;
 pub use packr_runtime::record;
+pub use packr_runtime::resource;
 /// `tracing` spans and events for every call across the guest boundary
 /// (feature `tracing`).
 pub use packr_runtime::trace;

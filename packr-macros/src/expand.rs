@@ -4,7 +4,7 @@
 //! offending type and not a wall of bound failures inside generated code).
 
 use crate::args;
-use crate::method::{self, Borrow, Method, Ret};
+use crate::method::{self, Borrow, Handle, Method, Ret};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -134,7 +134,15 @@ fn expand(
         let mut args = Vec::new();
         for (j, p) in m.params.iter().enumerate() {
             let name = &p.name;
-            if p.borrow == Borrow::Owned {
+            if let Some(handle) = &p.handle {
+                // A handle is a `u32` on the wire, lifted through the table;
+                // a borrowed one is lent to the method by reference.
+                args.push(match handle {
+                    Handle::Borrow(_) => quote!(&#name),
+                    Handle::Own(_) => quote!(#name),
+                });
+                param_ty.push(quote!(u32));
+            } else if p.borrow == Borrow::Owned {
                 let (g, decl, ty) = gate(format_ident!("__PackrP{}", j), &p.ty);
                 args.push(quote!(<#g as #same<#ty>>::same(#name)));
                 param_ty.push(quote!(#g));
@@ -145,7 +153,7 @@ fn expand(
             }
         }
         let ret_gate = match &m.ret {
-            Ret::Unit => None,
+            Ret::Unit | Ret::Handle(..) => None,
             Ret::Value(ty) | Ret::Trappable(ty) => {
                 let (g, decl, ty) = gate(format_ident!("__PackrR"), ty);
                 gates.push((decl, ty.clone()));
@@ -173,7 +181,11 @@ fn expand(
         };
 
         let names: Vec<_> = m.params.iter().map(|p| &p.name).collect();
-        let body = if m.params.iter().any(|p| p.borrow != Borrow::Owned) {
+        let has_handles =
+            m.params.iter().any(|p| p.handle.is_some()) || matches!(m.ret, Ret::Handle(..));
+        let body = if has_handles {
+            handles(k, m, &param_ty, &back(raw_call.clone()))
+        } else if m.params.iter().any(|p| p.borrow != Borrow::Owned) {
             borrowed(k, m, &param_ty, &back(raw_call.clone()))
         } else {
             let (pat, packed) = match param_ty.len() {
@@ -214,16 +226,34 @@ fn expand(
                 // `_unused` is still `unused` in WIT.
                 .trim_matches('_')
                 .replace('_', "-");
-            let vt = match p.borrow {
-                Borrow::Owned => quote!(#k::abi::wit_type_of::<#g>()),
-                Borrow::Str => quote!(::std::string::String::from("string")),
-                Borrow::Bytes => quote!(::std::string::String::from("list<u8>")),
+            let vt = match (&p.handle, p.borrow) {
+                (Some(Handle::Own(r)), _) => {
+                    let wit = format!("own<{}>", method::resource_wit_name(r));
+                    quote!(::std::string::String::from(#wit))
+                }
+                (Some(Handle::Borrow(r)), _) => {
+                    let wit = format!("borrow<{}>", method::resource_wit_name(r));
+                    quote!(::std::string::String::from(#wit))
+                }
+                (None, Borrow::Owned) => quote!(#k::abi::wit_type_of::<#g>()),
+                (None, Borrow::Str) => quote!(::std::string::String::from("string")),
+                (None, Borrow::Bytes) => quote!(::std::string::String::from("list<u8>")),
             };
             quote!((#name, #vt))
         });
         let is_async = m.is_async;
-        let describe = quote! {
-            #k::interface::FunctionDesc::new::<#ret_ty>(#wit, &[#(#params),*], #is_async)
+        let describe = match &m.ret {
+            Ret::Handle(r, _) => {
+                let own = format!("own<{}>", method::resource_wit_name(r));
+                quote! {{
+                    let mut desc = #k::interface::FunctionDesc::new::<()>(#wit, &[#(#params),*], #is_async);
+                    desc.result = ::core::option::Option::Some(::std::string::String::from(#own));
+                    desc
+                }}
+            }
+            _ => quote! {
+                #k::interface::FunctionDesc::new::<#ret_ty>(#wit, &[#(#params),*], #is_async)
+            },
         };
         let get_param = if m.context.is_none() {
             quote!(get)
@@ -293,6 +323,60 @@ fn expand(
             }
         }
         };
+    }
+}
+
+/// A sync method with resource handles: each arrives as a `u32`, checked
+/// against the instance's resource table before the method runs (a broken
+/// rule is an error for the guest); an `own` result is handed to the guest.
+fn handles(k: &syn::Path, m: &Method, param_ty: &[TokenStream], call: &TokenStream) -> TokenStream {
+    let wit = &m.wit;
+    let names: Vec<_> = m.params.iter().map(|p| &p.name).collect();
+    // `param_ty`: `u32` for a handle, the generic type of an owned value.
+    let wire = param_ty;
+    let (pat, packed) = match names.len() {
+        0 => (quote!(()), quote!(())),
+        1 => (quote!(#(#names)*), quote!(#(#wire)*)),
+        _ => (quote!((#(#names),*)), quote!((#(#wire),*))),
+    };
+    // The guest's `[resource-drop]` of a dropped handle is a double drop.
+    let own = if wit.starts_with("[resource-drop]") {
+        quote!(drop_from_guest)
+    } else {
+        quote!(own_from_guest)
+    };
+    let lifts = m.params.iter().filter_map(|p| {
+        let name = &p.name;
+        Some(match &p.handle {
+            Some(Handle::Own(r)) => quote!(let #name = cx.table().#own::<#r>(#name)?;),
+            Some(Handle::Borrow(r)) => {
+                quote!(let #name = cx.table().borrow_from_guest::<#r>(#name)?;)
+            }
+            None => return None,
+        })
+    });
+    let finish = match m.ret {
+        Ret::Trappable(_) => {
+            quote!(let result = result.map_err(|t| #k::host::HostError::Trap(t.0))?;)
+        }
+        Ret::Handle(_, false) => quote!(let result = cx.table().to_guest(result)?;),
+        Ret::Handle(_, true) => quote! {
+            let result = result.map_err(|t| #k::host::HostError::Trap(t.0))?;
+            let result = cx.table().to_guest(result)?;
+        },
+        _ => quote!(),
+    };
+    quote_spanned! {m.ident.span()=>
+        let limits = iface.limits();
+        iface.func_codec(#wit, move |cx, input, out| {
+            let #pat: #packed = #k::abi::decode_as_with_limits(input, &limits)
+                .map_err(#k::host::HostError::BadInput)?;
+            #(#lifts)*
+            #[allow(clippy::let_unit_value)]
+            let result = #call;
+            #finish
+            #k::host::encode_result(&result, out)
+        })?;
     }
 }
 

@@ -24,6 +24,44 @@ pub(crate) struct Param {
     pub(crate) name: syn::Ident,
     pub(crate) ty: Type,
     pub(crate) borrow: Borrow,
+    /// `Some` for a resource handle: a `u32` on the wire, checked against
+    /// the instance's resource table.
+    pub(crate) handle: Option<Handle>,
+}
+
+/// A resource handle parameter; the type is the resource's (`T` of
+/// `Resource<T>`).
+pub(crate) enum Handle {
+    /// `Resource<T>`: an `own` handle, moved to the host.
+    Own(Type),
+    /// `&Resource<T>`: a `borrow` for the call.
+    Borrow(Type),
+}
+
+/// `Resource<T>` → `T`.
+pub(crate) fn resource_of(ty: &Type) -> Option<&Type> {
+    let seg = last_segment(ty)?;
+    if seg.ident != "Resource" {
+        return None;
+    }
+    match generic_args(seg)[..] {
+        [t] => Some(t),
+        _ => None,
+    }
+}
+
+/// `Counter` → `counter`, `TcpStream` → `tcp-stream`: the WIT name a
+/// resource type is described by.
+pub(crate) fn resource_wit_name(ty: &Type) -> String {
+    let name = last_segment(ty).map_or_else(|| "resource".to_string(), |s| s.ident.to_string());
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -39,6 +77,9 @@ pub(crate) enum Borrow {
 pub(crate) enum Ret {
     Unit,
     Value(Type),
+    /// `Resource<T>` (or `Result<Resource<T>, Trap>`, then `true`): an
+    /// `own` handle handed to the guest; `T` is the resource's type.
+    Handle(Type, bool),
     /// `Result<T, Trap>`: `T` is the value.
     Trappable(Type),
 }
@@ -81,6 +122,25 @@ fn host_attrs(f: &mut ImplItemFn) -> syn::Result<Option<Option<LitStr>>> {
         return Err(e);
     }
     Ok((!skip).then_some(name))
+}
+
+/// A resource function's canonical name: `[constructor]r`, `[method]r.m`,
+/// `[static]r.f` or `[resource-drop]r`.
+fn is_canonical(name: &str) -> bool {
+    use packr_runtime::wit::is_identifier;
+    let member = |rest: &str| {
+        rest.split_once('.')
+            .is_some_and(|(r, m)| is_identifier(r) && is_identifier(m))
+    };
+    if let Some(r) = name
+        .strip_prefix("[constructor]")
+        .or_else(|| name.strip_prefix("[resource-drop]"))
+    {
+        return is_identifier(r);
+    }
+    name.strip_prefix("[method]")
+        .or_else(|| name.strip_prefix("[static]"))
+        .is_some_and(member)
 }
 
 /// `snake_case` → `kebab-case` (a raw identifier's `r#` dropped).
@@ -151,7 +211,13 @@ fn result(ret: &ReturnType) -> Ret {
         && let [ok, err] = generic_args(seg)[..]
         && last_segment(err).is_some_and(|s| s.ident == "Trap")
     {
+        if let Some(resource) = resource_of(ok) {
+            return Ret::Handle(resource.clone(), true);
+        }
         return Ret::Trappable(ok.clone());
+    }
+    if let Some(resource) = resource_of(ty) {
+        return Ret::Handle(resource.clone(), false);
     }
     Ret::Value((**ty).clone())
 }
@@ -171,7 +237,7 @@ pub(crate) fn analyze(f: &mut ImplItemFn, errors: &mut Vec<syn::Error>) -> Optio
         Some(lit) => (lit.value(), lit.span()),
         None => (kebab(&sig.ident), sig.ident.span()),
     };
-    if !packr_runtime::wit::is_identifier(&wit) {
+    if !packr_runtime::wit::is_identifier(&wit) && !is_canonical(&wit) {
         errors.push(syn::Error::new(
             wit_span,
             format!("`{wit}` is not a valid WIT name: use kebab-case words that start with a letter, or set one with `#[host(name = \"...\")]`"),
@@ -233,6 +299,28 @@ pub(crate) fn analyze(f: &mut ImplItemFn, errors: &mut Vec<syn::Error>) -> Optio
                 continue;
             }
         };
+        let handle = match &ty {
+            Type::Reference(r) if r.mutability.is_none() => {
+                resource_of(&r.elem).map(|t| Handle::Borrow(t.clone()))
+            }
+            other => resource_of(other).map(|t| Handle::Own(t.clone())),
+        };
+        if let Some(handle) = handle {
+            if is_async {
+                errors.push(syn::Error::new(
+                    arg.ty.span(),
+                    "resource handles are supported in sync methods only, so far: make the method sync",
+                ));
+                continue;
+            }
+            params.push(Param {
+                name,
+                ty,
+                borrow: Borrow::Owned,
+                handle: Some(handle),
+            });
+            continue;
+        }
         let borrow = match &ty {
             Type::ImplTrait(t) => {
                 errors.push(syn::Error::new(t.span(), "`impl Trait` parameters are not supported: the guest sends one concrete type; name it"));
@@ -264,7 +352,12 @@ pub(crate) fn analyze(f: &mut ImplItemFn, errors: &mut Vec<syn::Error>) -> Optio
             }
             _ => Borrow::Owned,
         };
-        params.push(Param { name, ty, borrow });
+        params.push(Param {
+            name,
+            ty,
+            borrow,
+            handle: None,
+        });
     }
     if !has_receiver && context.is_none() && errors.len() == before {
         errors.push(syn::Error::new(
@@ -273,6 +366,19 @@ pub(crate) fn analyze(f: &mut ImplItemFn, errors: &mut Vec<syn::Error>) -> Optio
         ));
     }
     let ret = result(&sig.output);
+    if is_async && matches!(ret, Ret::Handle(..)) {
+        errors.push(syn::Error::new(
+            sig.output.span(),
+            "resource handles are supported in sync methods only, so far: make the method sync",
+        ));
+    }
+    let handles = params.iter().any(|p| p.handle.is_some()) || matches!(ret, Ret::Handle(..));
+    if handles && params.iter().any(|p| p.borrow != Borrow::Owned) {
+        errors.push(syn::Error::new(
+            sig.inputs.span(),
+            "a method with resource handles cannot also borrow `&str`/`&[u8]` from guest memory, so far: take `String`/`Vec<u8>`",
+        ));
+    }
     if is_async && matches!(ret, Ret::Trappable(_)) {
         errors.push(syn::Error::new(
             sig.output.span(),

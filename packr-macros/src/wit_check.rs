@@ -64,13 +64,22 @@ pub(crate) fn check(
         ));
         return (Vec::new(), TokenStream::new());
     };
+    // `[resource-drop]r` of a declared resource counts as declared.
+    let drops: Vec<packr_runtime::wit::Function> = methods
+        .iter()
+        .filter(|m| iface.function(&m.wit).is_none())
+        .filter_map(|m| iface.import_function(&m.wit).map(|f| f.into_owned()))
+        .collect();
     let checker = Checker {
         pkg: &pkg,
         iface,
         matched: RefCell::new(Vec::new()),
     };
     for m in methods {
-        match iface.function(&m.wit) {
+        let declared = iface
+            .function(&m.wit)
+            .or_else(|| drops.iter().find(|f| f.name == m.wit));
+        match declared {
             None => errors.push(syn::Error::new(
                 m.wit_span,
                 format!(
@@ -158,6 +167,11 @@ impl<'p> Checker<'p> {
                 };
                 (format!("`{}`", spelled(t)), t.to_token_stream(), fits)
             }
+            (Ret::Handle(t, _), expected) => (
+                format!("`Resource<{}>`", spelled(t)),
+                t.to_token_stream(),
+                matches!(expected, Some(Type::Own(_))),
+            ),
         };
         if !fits {
             let expected = decl
@@ -199,6 +213,9 @@ impl<'p> Checker<'p> {
             syn::Type::Paren(p) => return self.same(&p.elem, wit),
             syn::Type::Group(g) => return self.same(&g.elem, wit),
             syn::Type::Reference(r) => {
+                if crate::method::resource_of(&r.elem).is_some() {
+                    return matches!(wit, Type::Borrow(_));
+                }
                 if let syn::Type::Slice(s) = &*r.elem {
                     return matches!(wit, Type::List(e) if self.same(&s.elem, e));
                 }
@@ -246,6 +263,7 @@ impl<'p> Checker<'p> {
             return *wit == t;
         }
         match (ident.as_str(), args.as_slice()) {
+            ("Resource", [_]) => matches!(wit, Type::Own(_)),
             ("Vec" | "VecDeque", [elem]) => {
                 matches!(wit, Type::List(e) if self.same(elem, e))
             }
@@ -406,7 +424,9 @@ impl<'p> Checker<'p> {
                     let compare = quote!(#s::flags_difference(&<#rust as #k::GraphValue>::SHAPE, &[#(#names),*]));
                     (compare, arms)
                 }
-                TypeDefKind::Alias(_) => continue,
+                // A resource's type is the host's own; handles are checked
+                // by their `Resource<T>` form.
+                TypeDefKind::Alias(_) | TypeDefKind::Resource => continue,
             };
             let arms = arms.iter().map(|(pat, msg)| quote_spanned!(rust.span()=> #s::Difference::#pat => ::core::panic!("{}", #msg),));
             out.extend(quote_spanned! {rust.span()=>
@@ -515,6 +535,7 @@ fn declaration(def: &TypeDef) -> String {
         TypeDefKind::Enum(names) => ("enum", names.clone()),
         TypeDefKind::Flags(names) => ("flags", names.clone()),
         TypeDefKind::Alias(t) => return format!("type {} = {t}", def.name),
+        TypeDefKind::Resource => return format!("resource {}", def.name),
     };
     format!("{kind} {} {{ {} }}", def.name, members.join(", "))
 }

@@ -6,14 +6,16 @@
 //! whichever engine runs the guest.
 
 use crate::abi::{self, AbiError, GraphValue, Limits, Wire};
+use crate::resource::{ResourceError, ResourceTable};
 use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-/// What a host function sees of the instance calling it: the store state
-/// and, for sync functions, the guest's memory.
+/// What a host function sees of the instance calling it: the store state,
+/// the instance's [`ResourceTable`] and, for sync functions, the guest's
+/// memory.
 ///
 /// ```
 /// use packr_runtime::host::Ctx;
@@ -27,17 +29,55 @@ use std::sync::Arc;
 pub struct Ctx<'a, T> {
     data: &'a mut T,
     memory: &'a [u8],
+    table: TableRef<'a>,
+}
+
+/// The instance's table, or one of the context's own (a context made by
+/// hand, in a test).
+enum TableRef<'a> {
+    Instance(&'a mut ResourceTable),
+    Own(ResourceTable),
 }
 
 impl<'a, T> Ctx<'a, T> {
-    /// A context over `data` without guest memory (async functions; tests).
+    /// A context over `data` without guest memory, with an empty resource
+    /// table of its own (tests; a context made outside an instance).
     pub fn new(data: &'a mut T) -> Self {
-        Ctx { data, memory: &[] }
+        Ctx {
+            data,
+            memory: &[],
+            table: TableRef::Own(ResourceTable::new()),
+        }
     }
 
-    /// A context over `data` and the guest's linear `memory`.
+    /// A context over `data` and the guest's linear `memory`, with an empty
+    /// resource table of its own.
     pub fn with_memory(data: &'a mut T, memory: &'a [u8]) -> Self {
-        Ctx { data, memory }
+        Ctx {
+            data,
+            memory,
+            table: TableRef::Own(ResourceTable::new()),
+        }
+    }
+
+    /// A context over `data`, `memory` and an instance's resource `table`
+    /// (what the engines pass to host functions).
+    ///
+    /// ```
+    /// use packr_runtime::host::Ctx;
+    /// use packr_runtime::resource::ResourceTable;
+    /// let (mut state, mut table) = ((), ResourceTable::new());
+    /// let mut cx = Ctx::with_table(&mut state, &[], &mut table);
+    /// let r = cx.table().push(String::from("conn"))?;
+    /// assert_eq!(cx.table().get(&r)?, "conn");
+    /// # Ok::<(), packr_runtime::resource::ResourceError>(())
+    /// ```
+    pub fn with_table(data: &'a mut T, memory: &'a [u8], table: &'a mut ResourceTable) -> Self {
+        Ctx {
+            data,
+            memory,
+            table: TableRef::Instance(table),
+        }
     }
 
     /// The calling guest's linear memory, read-only, as it is during the
@@ -63,6 +103,36 @@ impl<'a, T> Ctx<'a, T> {
     pub fn data_mut(&mut self) -> &mut T {
         self.data
     }
+
+    /// The instance's resource table: the objects its guest holds handles
+    /// to (see [`crate::resource`]).
+    pub fn table(&mut self) -> &mut ResourceTable {
+        match &mut self.table {
+            TableRef::Instance(t) => t,
+            TableRef::Own(t) => t,
+        }
+    }
+
+    /// The store state and the resource table at once (a resource method
+    /// needs both).
+    ///
+    /// ```
+    /// use packr_runtime::host::Ctx;
+    /// let mut opened = 0u32;
+    /// let mut cx = Ctx::new(&mut opened);
+    /// let (count, table) = cx.data_and_table();
+    /// let conn = table.push("conn-1")?;
+    /// *count += 1;
+    /// assert_eq!((*table.get(&conn)?, opened), ("conn-1", 1));
+    /// # Ok::<(), packr_runtime::resource::ResourceError>(())
+    /// ```
+    pub fn data_and_table(&mut self) -> (&mut T, &mut ResourceTable) {
+        let table = match &mut self.table {
+            TableRef::Instance(t) => &mut **t,
+            TableRef::Own(t) => t,
+        };
+        (self.data, table)
+    }
 }
 
 /// Why a host function did not produce a result.
@@ -75,6 +145,16 @@ pub enum HostError {
     BadOutput(AbiError),
     /// The host function asked to trap the guest.
     Trap(String),
+    /// The guest broke a resource rule (a forged, stale, moved or
+    /// mistyped handle) or the instance's handle limit: the guest's
+    /// fault, so status -1 or a trap per `EngineConfig::guest_errors`.
+    Resource(ResourceError),
+}
+
+impl From<ResourceError> for HostError {
+    fn from(e: ResourceError) -> Self {
+        HostError::Resource(e)
+    }
 }
 
 impl fmt::Display for HostError {
@@ -83,6 +163,7 @@ impl fmt::Display for HostError {
             HostError::BadInput(e) => write!(f, "bad input from the guest: {e}"),
             HostError::BadOutput(e) => write!(f, "result cannot be encoded: {e}"),
             HostError::Trap(m) => write!(f, "trap requested by the host function: {m}"),
+            HostError::Resource(e) => write!(f, "{e}"),
         }
     }
 }
@@ -685,3 +766,11 @@ impl fmt::Display for Trap {
 }
 
 impl std::error::Error for Trap {}
+
+/// A host function's own table lookup that fails (`table.get(&c)?` in a
+/// function returning `Result<_, Trap>`) traps the guest with the rule.
+impl From<ResourceError> for Trap {
+    fn from(e: ResourceError) -> Self {
+        Trap(e.to_string())
+    }
+}

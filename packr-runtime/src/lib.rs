@@ -13,5 +13,6 @@ pub mod host;
 pub mod intercept;
 pub mod interface;
 pub mod record;
+pub mod resource;
 pub mod trace;
 pub mod wit;

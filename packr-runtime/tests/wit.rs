@@ -207,9 +207,9 @@ fn each_mistake_has_its_own_message() {
             (2, 30),
         ),
         (
-            "package a:b;\ninterface i { resource r; }",
-            "resources are not supported",
-            (2, 15),
+            "package a:b;\ninterface i { record r { x: u8 } f: func(x: borrow<r>); }",
+            "`borrow<r>`: `r` is not a resource",
+            (2, 52),
         ),
         (
             "package a:b;\ninterface i { f: func() -> list<u8; }",

@@ -1,8 +1,8 @@
 //! The interface's `Host` trait and its `add_to_linker`.
 
 use super::options::Options;
-use super::{Gen, doc_attr, field_ident};
-use packr_runtime::wit::Interface;
+use super::{Gen, doc_attr, field_ident, resources};
+use packr_runtime::wit::{FunctionKind, Interface};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -12,6 +12,16 @@ impl Gen<'_> {
         let mut methods = Vec::new();
         let mut registrations = Vec::new();
         for f in &iface.functions {
+            if resources::uses_resources(f) {
+                // A resource's own functions are registered with its trait.
+                if f.kind() == FunctionKind::Freestanding {
+                    let (decl, registration) =
+                        self.handle_function(iface, f, &field_ident(&f.name), &quote!(Host), opts)?;
+                    methods.push(decl);
+                    registrations.push(registration);
+                }
+                continue;
+            }
             let (names, tys, ret) = self.signature(f)?;
             let ident = field_ident(&f.name);
             let wit = &f.name;
@@ -55,9 +65,15 @@ impl Gen<'_> {
                 });
             }
         }
+        let resources = self.resources(iface, opts)?;
+        registrations.extend(resources.registrations);
+        let traits = resources.traits;
+        let supertraits = resources.supertraits;
         Ok(quote! {
+            #(#traits)*
+
             /// What the host implements for this interface.
-            pub trait Host: Send {
+            pub trait Host: #(#supertraits +)* Send {
                 #(#methods)*
             }
 

@@ -75,6 +75,14 @@ impl Gen<'_> {
                     .collect::<syn::Result<Vec<_>>>()?;
                 quote!((#(#items,)*))
             }
+            Type::Own(r) => {
+                let path = self.named(r)?;
+                quote!(::packr::resource::Resource<#path>)
+            }
+            Type::Borrow(r) => {
+                let path = self.named(r)?;
+                quote!(&::packr::resource::Resource<#path>)
+            }
             Type::Named(r) => {
                 let path = self.named(r)?;
                 let needs_box = within.is_some_and(|(i, n)| {
@@ -182,6 +190,9 @@ impl Gen<'_> {
                 }
             }
             TypeDefKind::Flags(names) => self.flags(def, names)?,
+            // Without a `with:` mapping a resource is only a name; an
+            // imported interface that implements it asks for the mapping.
+            TypeDefKind::Resource => quote!(#docs pub enum #name {}),
         })
     }
 

@@ -195,6 +195,12 @@ pub struct EngineConfig {
     pub deadline: Option<std::time::Duration>,
     /// The guest generation served; see [`GuestProfile`].
     pub profile: GuestProfile,
+    /// Live resources (objects behind handles) an instance may hold; one
+    /// more is an error for the guest
+    /// ([`ResourceError::Full`](crate::resource::ResourceError::Full)).
+    /// Default [`ResourceTable::DEFAULT_MAX_LIVE`](crate::resource::ResourceTable::DEFAULT_MAX_LIVE)
+    /// (100,000), capped at 2^20.
+    pub max_resources: u32,
     /// The wire version instances speak to their guest (`None`: chosen per
     /// instance). Without it, an instance speaks the version of the guest's
     /// `__pack_types` blob, else the version of the first buffer the guest
@@ -264,6 +270,8 @@ builder! {
     max_instances: usize;
     /// Sets [`wire`](Self::wire).
     wire: Option<crate::abi::Wire>;
+    /// Sets [`max_resources`](Self::max_resources).
+    max_resources: u32;
 }
 
 impl EngineConfig {
@@ -288,6 +296,7 @@ impl Default for EngineConfig {
             max_table_elements: Self::DEFAULT_MAX_TABLE_ELEMENTS,
             max_instances: Self::DEFAULT_MAX_INSTANCES,
             wire: None,
+            max_resources: crate::resource::ResourceTable::DEFAULT_MAX_LIVE,
         }
     }
 }

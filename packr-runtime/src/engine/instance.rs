@@ -7,6 +7,7 @@ use super::{CoreValue, EngineConfig, Error, GuestProfile, HostCallError};
 use crate::abi::{self, GraphEncode, GraphValue, Value, Wire};
 use crate::host::HostFuture;
 use crate::intercept::{CallInfo, CallInterceptor, CallKind};
+use crate::resource::ResourceTable;
 use crate::trace::{self, CallSpan, Outcome};
 use std::time::{Duration, Instant};
 
@@ -237,7 +238,21 @@ impl<T: Send + 'static> Instance<T> {
         &mut self.backend.state_mut().data
     }
 
-    /// Consumes the instance and returns its store state.
+    /// The instance's resource table: the objects its guest holds handles
+    /// to, reachable from host functions through
+    /// [`Ctx::table`](crate::host::Ctx::table).
+    pub fn resources(&self) -> &ResourceTable {
+        &self.backend.state().table
+    }
+
+    /// The instance's resource table, mutably (to push an object and
+    /// [`lend`](ResourceTable::lend) it to an export call).
+    pub fn resources_mut(&mut self) -> &mut ResourceTable {
+        &mut self.backend.state_mut().table
+    }
+
+    /// Consumes the instance and returns its store state; its live
+    /// resources are dropped first.
     pub fn into_data(self) -> T {
         self.backend.into_data()
     }
@@ -460,6 +475,8 @@ impl<T: Send + 'static> Instance<T> {
         self.refuse_sync(export)?;
         let span = CallSpan::export(export, input.len());
         let result = span.in_scope(|| self.run_export(export, input));
+        // Handles lent for this call end with it, however it ended.
+        self.backend.state_mut().table.end_lends();
         finish_export(&span, export, &result);
         result
     }
@@ -550,6 +567,7 @@ impl<T: Send + 'static> Instance<T> {
     pub async fn call_raw_async(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
         let span = CallSpan::export(export, input.len());
         let result = span.instrument(self.run_export_async(export, input)).await;
+        self.backend.state_mut().table.end_lends();
         finish_export(&span, export, &result);
         result
     }

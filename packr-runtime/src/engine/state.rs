@@ -9,6 +9,7 @@ use crate::host::{
     AsyncCodecFn, CodecFn, CoreType, CoreValue, Ctx, HostError, HostFunction, RawFn,
 };
 use crate::intercept::{CallInfo, CallInterceptor, CallKind, Intercept, InterceptError};
+use crate::resource::ResourceTable;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -19,6 +20,10 @@ pub(crate) type ErrorHandler = Box<dyn FnMut(&HostCallError) + Send>;
 
 /// Per-instance state kept in the store next to the embedder's `T`.
 pub(crate) struct CallState<T> {
+    /// The objects the guest holds handles to. Declared before `data`, so
+    /// they are dropped first (newest first, see `ResourceTable`'s drop)
+    /// and the embedder's state last.
+    pub(crate) table: ResourceTable,
     pub(crate) data: T,
     /// Host-owned area in guest memory for small results (0 bytes when the
     /// guest has no allocator).
@@ -76,8 +81,14 @@ impl CallOutcome {
 }
 
 impl<T> CallState<T> {
-    pub(crate) fn new(data: T, guest_errors: GuestErrors, limits: GuestLimits) -> Self {
+    pub(crate) fn new(
+        data: T,
+        guest_errors: GuestErrors,
+        limits: GuestLimits,
+        max_resources: u32,
+    ) -> Self {
         CallState {
+            table: ResourceTable::with_max_live(max_resources),
             data,
             scratch: 0,
             scratch_len: 0,
@@ -241,6 +252,10 @@ pub(crate) fn failed<T>(state: &mut CallState<T>, f: &HostFunction<T>, e: HostEr
             let reason = format!("bad input: {bad}");
             guest_fault_caused(state, f, reason, Some(e))
         }
+        HostError::Resource(ref bad) => {
+            let reason = bad.to_string();
+            guest_fault_caused(state, f, reason, Some(e))
+        }
         e => {
             let reason = e.to_string();
             Step::Trap(record(state, f, reason, Some(e), true))
@@ -349,10 +364,10 @@ pub(crate) fn host_call<T>(
             state.out.clear();
             let memory = &*mem;
             let input = &memory[input.clone()];
-            let (data, out) = (&mut state.data, &mut state.out);
+            let (data, table, out) = (&mut state.data, &mut state.table, &mut state.out);
             // A panic must never unwind through wasm frames: it becomes a trap.
             let run = catch_unwind(AssertUnwindSafe(|| {
-                body(&mut Ctx::with_memory(data, memory), input, out)
+                body(&mut Ctx::with_table(data, memory, table), input, out)
             }));
             match run {
                 Ok(Ok(())) => {}
@@ -400,11 +415,12 @@ pub(crate) enum AsyncFailure {
 /// `deadline`.
 pub(crate) async fn run_async<T>(
     data: &mut T,
+    table: &mut ResourceTable,
     body: &AsyncCodecFn<T>,
     input: &[u8],
     deadline: Option<std::time::Instant>,
 ) -> Result<Vec<u8>, AsyncFailure> {
-    let run = CatchUnwind(body(Ctx::new(data), input));
+    let run = CatchUnwind(body(Ctx::with_table(data, &[], table), input));
     match super::timer::Deadline::new(run, deadline).await {
         Ok(Ok(Ok(out))) => Ok(out),
         Ok(Ok(Err(e))) => Err(AsyncFailure::Host(e)),
@@ -529,7 +545,10 @@ pub(crate) fn raw_call<T>(
     results: &[CoreType],
 ) -> Result<Vec<CoreValue>, String> {
     let run = catch_unwind(AssertUnwindSafe(|| {
-        body(&mut Ctx::with_memory(&mut state.data, memory), args)
+        body(
+            &mut Ctx::with_table(&mut state.data, memory, &mut state.table),
+            args,
+        )
     }));
     let step = match run {
         Ok(Ok(values)) => {

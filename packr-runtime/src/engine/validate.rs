@@ -216,7 +216,7 @@ pub fn validate<T>(
         let Some(iface) = package.interface(&import.module) else {
             continue;
         };
-        let Some(decl) = iface.function(&import.name) else {
+        let Some(decl) = iface.import_function(&import.name) else {
             problems.push(Problem::UnknownFunction {
                 interface: import.module.clone(),
                 name: import.name.clone(),
@@ -239,7 +239,7 @@ pub fn validate<T>(
                 &format!("{}.{}", import.module, import.name),
                 &import.kind,
                 &abi,
-                decl,
+                &decl,
             ),
         }
     }

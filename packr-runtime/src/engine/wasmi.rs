@@ -448,9 +448,11 @@ async fn complete_pending<T: Send + 'static>(
     store: &mut Store<State<T>>,
     p: Pending<T>,
 ) -> Result<i32, Error> {
-    let deadline = store.data().call.outcome.deadline;
+    let call = &mut store.data_mut().call;
+    let deadline = call.outcome.deadline;
     let run = state::run_async(
-        &mut store.data_mut().call.data,
+        &mut call.data,
+        &mut call.table,
         &*p.body,
         &p.input,
         deadline,
@@ -501,7 +503,7 @@ pub(crate) fn instantiate<T: Send + 'static>(
     data: T,
 ) -> Result<Instance<T>, Error> {
     let state = State {
-        call: CallState::new(data, config.guest_errors, GuestLimits::new(config)),
+        call: CallState::new(data, config.guest_errors, GuestLimits::new(config), config.max_resources),
         memory: None,
         alloc: None,
         free: None,

@@ -471,6 +471,7 @@ fn define<T: Send + 'static>(
                                     None => {
                                         match state::run_async(
                                             &mut st.call.data,
+                                            &mut st.call.table,
                                             &*body,
                                             &input,
                                             st.call.outcome.deadline,
@@ -593,7 +594,7 @@ fn store<T: Send + 'static>(
     data: T,
 ) -> Result<Store<State<T>>, Error> {
     let state = State {
-        call: CallState::new(data, config.guest_errors, GuestLimits::new(config)),
+        call: CallState::new(data, config.guest_errors, GuestLimits::new(config), config.max_resources),
         memory: None,
         alloc: None,
         free: None,

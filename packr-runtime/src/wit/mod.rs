@@ -47,8 +47,8 @@ pub use hash::Hash;
 pub(crate) use metadata::cgrf_len;
 pub use metadata::{GuestFunction, InterfaceHash, MetadataError, PackTypes};
 pub use model::{
-    Case, Field, Function, Interface, PackageName, Type, TypeDef, TypeDefKind, TypeRef, World,
-    WorldItem,
+    Case, Field, Function, FunctionKind, Interface, PackageName, Type, TypeDef, TypeDefKind,
+    TypeRef, World, WorldItem,
 };
 
 use error::Source;

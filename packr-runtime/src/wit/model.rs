@@ -50,6 +50,35 @@ impl Interface {
     pub fn span(&self) -> &Span {
         &self.span
     }
+
+    /// The function a guest imports as `name`: a declared one, or
+    /// `[resource-drop]r` for a resource `r` of this interface (which every
+    /// resource has without declaring it).
+    ///
+    /// ```
+    /// let pkg = packr_runtime::wit::Package::parse("a.wit+", "package a:b; interface i { resource r; }")?;
+    /// let drop = pkg.interface("i").unwrap().import_function("[resource-drop]r").unwrap();
+    /// assert_eq!(drop.to_string(), "[resource-drop]r: func(self: own<r>)");
+    /// # Ok::<(), packr_runtime::wit::WitError>(())
+    /// ```
+    pub fn import_function(&self, name: &str) -> Option<std::borrow::Cow<'_, Function>> {
+        if let Some(f) = self.function(name) {
+            return Some(std::borrow::Cow::Borrowed(f));
+        }
+        let resource = name.strip_prefix("[resource-drop]")?;
+        let def = self.type_def(resource)?;
+        (def.kind == TypeDefKind::Resource).then(|| {
+            std::borrow::Cow::Owned(Function {
+                name: name.to_string(),
+                docs: String::new(),
+                params: vec![(
+                    "self".into(),
+                    Type::Own(TypeRef::new(self.qualified.clone(), resource)),
+                )],
+                result: None,
+            })
+        })
+    }
 }
 
 /// A named type.
@@ -84,6 +113,11 @@ pub enum TypeDefKind {
     Flags(Vec<String>),
     /// `type name = type;` (and types brought in with `use`).
     Alias(Type),
+    /// `resource name { ... }`: a host object the guest holds by handle.
+    /// Its constructor, methods and statics are functions of the
+    /// interface under their canonical names (`[constructor]name`,
+    /// `[method]name.m`, `[static]name.f`; see [`Function::kind`]).
+    Resource,
 }
 
 /// A record field.
@@ -141,6 +175,10 @@ pub enum Type {
     Set(Box<Type>),
     /// A reference to a named type.
     Named(TypeRef),
+    /// `own<r>` (or a bare resource name): a handle the receiver owns.
+    Own(TypeRef),
+    /// `borrow<r>`: a handle lent for one call.
+    Borrow(TypeRef),
 }
 
 /// A reference to a named type: the interface that defines it and its name.
@@ -187,6 +225,73 @@ pub struct Function {
     pub params: Vec<(String, Type)>,
     /// The result, if any.
     pub result: Option<Type>,
+}
+
+/// What a function is, read from its canonical name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionKind<'a> {
+    /// A plain function of the interface.
+    Freestanding,
+    /// `[constructor]r`: returns `own<r>`.
+    Constructor(&'a str),
+    /// `[method]r.m`: its first parameter is `self: borrow<r>`.
+    Method {
+        /// The resource.
+        resource: &'a str,
+        /// The method's own name (`m`).
+        name: &'a str,
+    },
+    /// `[static]r.f`.
+    Static {
+        /// The resource.
+        resource: &'a str,
+        /// The function's own name (`f`).
+        name: &'a str,
+    },
+}
+
+impl<'a> FunctionKind<'a> {
+    /// The resource this function belongs to, if any.
+    pub fn resource(&self) -> Option<&'a str> {
+        match *self {
+            FunctionKind::Freestanding => None,
+            FunctionKind::Constructor(r)
+            | FunctionKind::Method { resource: r, .. }
+            | FunctionKind::Static { resource: r, .. } => Some(r),
+        }
+    }
+}
+
+impl Function {
+    /// What the function is, from its canonical name.
+    ///
+    /// ```
+    /// use packr_runtime::wit::{FunctionKind, Package};
+    /// let pkg = Package::parse("a.wit+", "package a:b; interface i {
+    ///     resource counter { constructor(start: u32); get: func() -> u32; }
+    /// }")?;
+    /// let get = pkg.interface("i").unwrap().function("[method]counter.get").unwrap();
+    /// assert_eq!(get.kind(), FunctionKind::Method { resource: "counter", name: "get" });
+    /// assert_eq!(get.to_string(), "[method]counter.get: func(self: borrow<counter>) -> u32");
+    /// # Ok::<(), packr_runtime::wit::WitError>(())
+    /// ```
+    pub fn kind(&self) -> FunctionKind<'_> {
+        if let Some(r) = self.name.strip_prefix("[constructor]") {
+            return FunctionKind::Constructor(r);
+        }
+        let member = |prefix: &str| {
+            let rest = self.name.strip_prefix(prefix)?;
+            let (resource, name) = rest.split_once('.')?;
+            Some((resource, name))
+        };
+        if let Some((resource, name)) = member("[method]") {
+            return FunctionKind::Method { resource, name };
+        }
+        if let Some((resource, name)) = member("[static]") {
+            return FunctionKind::Static { resource, name };
+        }
+        FunctionKind::Freestanding
+    }
 }
 
 /// A world: what a component imports and exports.
@@ -267,6 +372,8 @@ impl std::fmt::Display for Type {
                 return f.write_str(">");
             }
             Type::Named(r) => &r.name,
+            Type::Own(r) => return write!(f, "own<{}>", r.name),
+            Type::Borrow(r) => return write!(f, "borrow<{}>", r.name),
         };
         f.write_str(simple)
     }

@@ -215,7 +215,6 @@ impl Parser {
             if self.eat_punct('}') {
                 return Ok(iface);
             }
-            let start = self.span();
             let Some(Tok::Ident(word)) = self.peek().cloned() else {
                 return Err(self.expected("a type, a function or `}`"));
             };
@@ -309,16 +308,76 @@ impl Parser {
                     });
                 }
                 "resource" => {
-                    return Err(WitError::new(
-                        start,
-                        "resources are not supported by the Graph ABI: use a record or a handle id",
-                    ));
+                    let (name, span) = self.ident("a resource name")?;
+                    iface.types.push(TypeDef {
+                        name: name.clone(),
+                        docs,
+                        kind: TypeDefKind::Resource,
+                        span,
+                    });
+                    if !self.eat_punct(';') {
+                        self.resource_body(&name, &mut iface.functions)?;
+                    }
                 }
                 _ => {
                     self.pos -= 1;
-                    return Err(self.expected("`use`, `type`, `record`, `variant`, `enum`, `flags`, a function (`name: func(...)`) or `}`"));
+                    return Err(self.expected("`use`, `type`, `record`, `variant`, `enum`, `flags`, `resource`, a function (`name: func(...)`) or `}`"));
                 }
             }
+        }
+    }
+
+    /// `{ constructor(..); m: func(..); f: static func(..); }`: each member
+    /// becomes a function of the interface under its canonical name.
+    fn resource_body(
+        &mut self,
+        resource: &str,
+        functions: &mut Vec<(Function, Span)>,
+    ) -> Result<(), WitError> {
+        self.punct('{')?;
+        let handle = |kind: fn(TypeRef) -> Type, span: &Span| {
+            kind(TypeRef {
+                interface: String::new(),
+                name: resource.to_string(),
+                span: Some(span.clone()),
+            })
+        };
+        loop {
+            let docs = self.docs();
+            if self.eat_punct('}') {
+                return Ok(());
+            }
+            let span = self.span();
+            if self.eat_keyword("constructor") {
+                let mut f = self.signature(format!("[constructor]{resource}"), docs)?;
+                if f.result.is_some() {
+                    return Err(WitError::new(
+                        span,
+                        "a constructor returns its resource: remove `-> ...`",
+                    ));
+                }
+                f.result = Some(handle(Type::Own, &span));
+                self.punct(';')?;
+                functions.push((f, span));
+                continue;
+            }
+            let (member, mspan) = self.ident("`constructor`, a method name or `}`")?;
+            self.punct(':')?;
+            let is_static = self.eat_keyword("static");
+            let prefix = if is_static { "[static]" } else { "[method]" };
+            let mut f = self.func(format!("{prefix}{resource}.{member}"), docs)?;
+            if !is_static {
+                if f.params.iter().any(|(n, _)| n == "self") {
+                    return Err(WitError::new(
+                        mspan,
+                        "a method's `self` is implicit: remove the `self` parameter",
+                    ));
+                }
+                f.params
+                    .insert(0, ("self".into(), handle(Type::Borrow, &mspan)));
+            }
+            self.punct(';')?;
+            functions.push((f, mspan));
         }
     }
 
@@ -381,6 +440,11 @@ impl Parser {
             ));
         }
         self.keyword("func")?;
+        self.signature(name, docs)
+    }
+
+    /// `(params) -> result` after `func` (or `constructor`).
+    fn signature(&mut self, name: String, docs: String) -> Result<Function, WitError> {
         self.punct('(')?;
         let mut params = Vec::new();
         let mut seen: Vec<String> = Vec::new();
@@ -439,6 +503,21 @@ impl Parser {
             "char" => Type::Char,
             "string" => Type::String,
             "value" => Type::Value,
+            "own" | "borrow" => {
+                self.punct('<')?;
+                let (name, span) = self.ident("a resource name")?;
+                self.punct('>')?;
+                let r = TypeRef {
+                    interface: String::new(),
+                    name,
+                    span: Some(span),
+                };
+                if word == "own" {
+                    Type::Own(r)
+                } else {
+                    Type::Borrow(r)
+                }
+            }
             "list" => Type::List(Box::new(self.one_param()?)),
             "option" => Type::Option(Box::new(self.one_param()?)),
             "set" => Type::Set(Box::new(self.one_param()?)),

@@ -234,11 +234,12 @@ pub(crate) fn package(files: Vec<ParsedFile>) -> Result<Package, WitError> {
         }
         out_worlds.push(world);
     }
-    let pkg = Package {
+    let mut pkg = Package {
         name: name.clone(),
         interfaces,
         worlds: out_worlds,
     };
+    handles(&mut pkg)?;
     for iface in &pkg.interfaces {
         for def in &iface.types {
             alias_cycle(&pkg, &iface.qualified, def)?;
@@ -324,7 +325,7 @@ fn check_members(def: &TypeDef) -> Result<(), WitError> {
         TypeDefKind::Enum(names) | TypeDefKind::Flags(names) => {
             names.iter().map(String::as_str).collect()
         }
-        TypeDefKind::Alias(_) => Vec::new(),
+        TypeDefKind::Alias(_) | TypeDefKind::Resource => Vec::new(),
     };
     for (i, n) in names.iter().enumerate() {
         if names[..i].contains(n) {
@@ -334,7 +335,7 @@ fn check_members(def: &TypeDef) -> Result<(), WitError> {
             ));
         }
     }
-    if names.is_empty() && !matches!(def.kind, TypeDefKind::Alias(_)) {
+    if names.is_empty() && !matches!(def.kind, TypeDefKind::Alias(_) | TypeDefKind::Resource) {
         return Err(WitError::new(
             def.span.clone(),
             format!("`{}` must have at least one member", def.name),
@@ -365,7 +366,7 @@ fn walk_def(
             .iter_mut()
             .filter_map(|c| c.payload.as_mut())
             .try_for_each(|t| walk(t, f)),
-        TypeDefKind::Enum(_) | TypeDefKind::Flags(_) => Ok(()),
+        TypeDefKind::Enum(_) | TypeDefKind::Flags(_) | TypeDefKind::Resource => Ok(()),
         TypeDefKind::Alias(t) => walk(t, f),
     }
 }
@@ -403,9 +404,122 @@ pub(crate) fn walk(
             Ok(())
         }
         Type::Tuple(items) => items.iter_mut().try_for_each(|t| walk(t, f)),
-        Type::Named(r) => f(r),
+        Type::Named(r) | Type::Own(r) | Type::Borrow(r) => f(r),
         _ => Ok(()),
     }
+}
+
+/// Handles, once every name is bound: a bare resource name is `own<r>`,
+/// `own`/`borrow` name a resource, and every handle points at the
+/// resource itself (through `use` aliases).
+fn handles(pkg: &mut Package) -> Result<(), WitError> {
+    let snapshot = pkg.clone();
+    let fix = |r: &mut TypeRef, kind: u8| -> Result<Option<Type>, WitError> {
+        let Some(target) = resource_of(&snapshot, r) else {
+            if kind == 0 {
+                return Ok(None);
+            }
+            let Some(span) = r.span.clone() else {
+                return Ok(None);
+            };
+            return Err(WitError::new(
+                span,
+                format!(
+                    "`{}<{}>`: `{}` is not a resource",
+                    if kind == 1 { "own" } else { "borrow" },
+                    r.name,
+                    r.name
+                ),
+            ));
+        };
+        let target = TypeRef {
+            interface: target.0,
+            name: target.1,
+            span: r.span.clone(),
+        };
+        Ok(Some(if kind == 2 {
+            Type::Borrow(target)
+        } else {
+            Type::Own(target)
+        }))
+    };
+    let mut visit = |ty: &mut Type| -> Result<(), WitError> { retype(ty, &fix) };
+    for iface in &mut pkg.interfaces {
+        for def in &mut iface.types {
+            match &mut def.kind {
+                TypeDefKind::Record(fields) => {
+                    fields.iter_mut().try_for_each(|x| visit(&mut x.ty))?
+                }
+                TypeDefKind::Variant(cases) => cases
+                    .iter_mut()
+                    .filter_map(|c| c.payload.as_mut())
+                    .try_for_each(&mut visit)?,
+                // `use`d resources stay aliases of the resource.
+                TypeDefKind::Alias(Type::Named(_)) => {}
+                TypeDefKind::Alias(t) => visit(t)?,
+                _ => {}
+            }
+        }
+        for f in &mut iface.functions {
+            f.params.iter_mut().try_for_each(|(_, t)| visit(t))?;
+            if let Some(t) = &mut f.result {
+                visit(t)?;
+            }
+        }
+    }
+    for world in &mut pkg.worlds {
+        for item in world.imports.iter_mut().chain(world.exports.iter_mut()) {
+            if let WorldItem::Function(f) = item {
+                f.params.iter_mut().try_for_each(|(_, t)| visit(t))?;
+                if let Some(t) = &mut f.result {
+                    visit(t)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rewrites the handles in `ty` with `fix` (0: a bare name, 1: `own`,
+/// 2: `borrow`).
+fn retype(
+    ty: &mut Type,
+    fix: &impl Fn(&mut TypeRef, u8) -> Result<Option<Type>, WitError>,
+) -> Result<(), WitError> {
+    let replacement = match ty {
+        Type::List(t) | Type::Option(t) => return retype(t, fix),
+        Type::Result { ok, err } => {
+            for t in ok.iter_mut().chain(err.iter_mut()) {
+                retype(t, fix)?;
+            }
+            return Ok(());
+        }
+        Type::Tuple(items) => return items.iter_mut().try_for_each(|t| retype(t, fix)),
+        Type::Named(r) => fix(r, 0)?,
+        Type::Own(r) => fix(r, 1)?,
+        Type::Borrow(r) => fix(r, 2)?,
+        _ => None,
+    };
+    if let Some(new) = replacement {
+        *ty = new;
+    }
+    Ok(())
+}
+
+/// The (interface, name) of the resource `r` names, through aliases.
+fn resource_of(pkg: &Package, r: &TypeRef) -> Option<(String, String)> {
+    let mut at = (r.interface.clone(), r.name.clone());
+    for _ in 0..64 {
+        let def = pkg.resolve(&TypeRef::new(at.0.clone(), at.1.clone()))?;
+        match &def.kind {
+            TypeDefKind::Resource => return Some(at),
+            TypeDefKind::Alias(Type::Named(next)) => {
+                at = (next.interface.clone(), next.name.clone());
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// `type a = b; type b = a;` names no type at all.
