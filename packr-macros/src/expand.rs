@@ -375,7 +375,7 @@ fn handles(k: &syn::Path, m: &Method, param_ty: &[TokenStream], call: &TokenStre
             #[allow(clippy::let_unit_value)]
             let result = #call;
             #finish
-            #k::host::encode_result(&result, out)
+            #k::host::encode_result(&result, #k::host::reply_wire(input), out)
         })?;
     }
 }

@@ -120,7 +120,7 @@ impl Gen<'_> {
                         let (data, table) = cx.data_and_table();
                         let rep = table.drop_from_guest::<#ty>(handle)?;
                         <U as #trait_path>::drop(get(data), table, rep)?;
-                        ::packr::host::encode_result(&(), out)
+                        ::packr::host::encode_result(&(), ::packr::host::reply_wire(input), out)
                     })?;
                 }
             });
@@ -268,7 +268,7 @@ impl Gen<'_> {
                         #(#lifts)*
                         let result = <U as #trait_path>::#method(get(data), table, #(#args),*)?;
                         #lower
-                        ::packr::host::encode_result(&result, out)
+                        ::packr::host::encode_result(&result, ::packr::host::reply_wire(input), out)
                     })?;
                 }
             };
@@ -293,13 +293,14 @@ impl Gen<'_> {
                             ));
                         }
                     };
+                    let wire = ::packr::host::reply_wire(input);
                     ::std::boxed::Box::pin(async move {
                         let (data, table) = cx.data_and_table();
                         #(#lifts)*
                         let result = <U as #trait_path>::#method(get(data), table, #(#args),*).await?;
                         #lower
                         let mut out = ::std::vec::Vec::new();
-                        ::packr::host::encode_result(&result, &mut out)?;
+                        ::packr::host::encode_result(&result, wire, &mut out)?;
                         ::core::result::Result::<_, ::packr::host::HostError>::Ok(out)
                     })
                 })?;
