@@ -33,6 +33,7 @@ mod kind;
 mod limits;
 mod name;
 mod value;
+pub mod value_text;
 
 pub use decoder::{Children, Decoder, Reader, RecordReader, VariantNode};
 pub use dynamic::{read_type_descriptor, write_value_type};
@@ -45,6 +46,7 @@ pub use kind::Kind;
 pub use limits::Limits;
 pub use name::Name;
 pub use value::{Value, ValueType};
+pub use value_text::ValueTextError;
 
 /// Encodes `value` into a new CGRF buffer.
 ///
