@@ -6,7 +6,7 @@
 use super::abi::{FunctionV1, OutputV1, status};
 use super::error::{BundleError, BundleErrorKind};
 use super::load::{HostBundle, Loaded};
-use crate::abi::AbiError;
+use crate::abi::{AbiError, AbiErrorKind};
 use crate::host::{HostBuilder, HostError, RegistrationError};
 use std::ffi::c_void;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -197,9 +197,9 @@ fn call(
     let function = unsafe { String::from_utf8_lossy((*entry.0).name.bytes()) };
     let what = format!("bundle `{}` function `{function}`", bundle.name);
     Err(match code {
-        status::BAD_INPUT => {
-            HostError::BadInput(AbiError::invalid(0, format!("{what}: {message}")))
-        }
+        status::BAD_INPUT => HostError::BadInput(AbiError::new(AbiErrorKind::Invalid(format!(
+            "{what}: {message}"
+        )))),
         status::PANIC => HostError::Trap(format!("{what} panicked: {message}")),
         status::ERROR => HostError::Trap(format!("{what} failed: {message}")),
         other => HostError::Trap(format!("{what} returned unknown status {other}: {message}")),
