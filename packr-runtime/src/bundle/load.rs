@@ -287,6 +287,24 @@ impl HostBundle {
 /// manifest and the WIT+ of the interfaces it lists. Enough to replay a
 /// session a bundle served without loading the bundle
 /// ([`add_stubs_to_linker`](Self::add_stubs_to_linker)).
+///
+/// ```
+/// use packr_runtime::bundle::BundleSpec;
+/// use packr_runtime::host::HostBuilder;
+/// let dir = std::env::temp_dir().join(format!("packr-spec-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("wit"))?;
+/// std::fs::write(dir.join("wit/clock.wit+"), "package a:b;\ninterface clock { now: func() -> u64; }")?;
+/// std::fs::write(dir.join("bundle.toml"), format!(
+///     "name = \"clock\"\nversion = \"1.0.0\"\ninterfaces = [\"a:b/clock\"]\n\
+///      [library.linux]\nfile = \"lib/libclock.so\"\nsha256 = \"{}\"\n", "0".repeat(64)))?;
+/// let spec = BundleSpec::read(&dir)?;
+/// assert_eq!(spec.manifest.name, "clock");
+/// let mut host = HostBuilder::<()>::new();
+/// spec.add_stubs_to_linker(&mut host)?;
+/// assert!(host.get("a:b/clock", "now").is_some());
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct BundleSpec {
     /// The manifest.
