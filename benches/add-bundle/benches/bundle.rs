@@ -2,8 +2,9 @@
 //! directly: the hostcall-add workload, the same `#[host_interface]` impl
 //! both ways (benches/add-bundle), in one criterion run.
 //!
-//! `cargo bench --bench bundle`; criterion's time per element is the time
-//! per host call. The bench builds the bundle crate in release mode first.
+//! `cargo bench -p add-bundle` (wasmi; add `--features wasmtime` for both
+//! engines); criterion's time per element is the time per host call. The
+//! bench builds the bundle library (this crate, release mode) first.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use packr::bundle::{BundleStates, HostBundle};
@@ -17,7 +18,7 @@ const CALLS: i32 = 1_000_000;
 fn guest(engine: &Engine) -> Module {
     let data = packr::abi::encode(&(20i32, 22i32)).unwrap();
     let escaped: String = data.iter().map(|b| format!("\\{b:02x}")).collect();
-    let text = include_str!("guests/hostcall-add.wat.tmpl")
+    let text = include_str!("../../guests/hostcall-add.wat.tmpl")
         .replace("{DATA}", &escaped)
         .replace("{LEN}", &data.len().to_string());
     Module::from_wat(engine, &text).unwrap()
@@ -66,7 +67,7 @@ fn bundle_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(dir.join("lib")).unwrap();
     std::fs::create_dir_all(dir.join("wit")).unwrap();
     std::fs::write(dir.join("lib").join(&file), &bytes).unwrap();
-    std::fs::write(dir.join("wit/math.wit+"), include_str!("add-bundle/wit/math.wit+")).unwrap();
+    std::fs::write(dir.join("wit/math.wit+"), include_str!("../wit/math.wit+")).unwrap();
     std::fs::write(
         dir.join("bundle.toml"),
         format!(
