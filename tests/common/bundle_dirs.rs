@@ -82,8 +82,7 @@ impl BundleDir {
 
     /// Writes the bundle into a fresh directory named after `tag`.
     pub fn make(&self, tag: &str) -> PathBuf {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("bundle-{tag}"));
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bundle-{tag}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("lib")).unwrap();
         std::fs::create_dir_all(dir.join("wit")).unwrap();

@@ -62,7 +62,10 @@ fn bundle_dir() -> std::path::PathBuf {
         std::env::consts::DLL_SUFFIX
     );
     let bytes = std::fs::read(target.join("release").join(&file)).unwrap();
-    let sha: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let sha: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let dir = tmp.join("bench-add-bundle");
     std::fs::create_dir_all(dir.join("lib")).unwrap();
     std::fs::create_dir_all(dir.join("wit")).unwrap();
@@ -91,16 +94,28 @@ fn bundle_vs_direct(c: &mut Criterion) {
 
         let mut host = HostBuilder::<Math>::new();
         Math::add_to_linker(&mut host, |s| s).unwrap();
-        let mut direct = engine.link(&module, &host).unwrap().instantiate(Math).unwrap();
+        let mut direct = engine
+            .link(&module, &host)
+            .unwrap()
+            .instantiate(Math)
+            .unwrap();
         assert_eq!(run(&mut direct, 1000), 42_000);
-        g.bench_function(format!("{kind}/direct"), |b| b.iter(|| run(&mut direct, CALLS)));
+        g.bench_function(format!("{kind}/direct"), |b| {
+            b.iter(|| run(&mut direct, CALLS))
+        });
 
         let mut host = HostBuilder::<BundleStates>::new();
         bundle.add_to_linker(&mut host, |s| s).unwrap();
         let states = BundleStates::for_bundles([&bundle]).unwrap();
-        let mut served = engine.link(&module, &host).unwrap().instantiate(states).unwrap();
+        let mut served = engine
+            .link(&module, &host)
+            .unwrap()
+            .instantiate(states)
+            .unwrap();
         assert_eq!(run(&mut served, 1000), 42_000);
-        g.bench_function(format!("{kind}/bundle"), |b| b.iter(|| run(&mut served, CALLS)));
+        g.bench_function(format!("{kind}/bundle"), |b| {
+            b.iter(|| run(&mut served, CALLS))
+        });
     }
     g.finish();
 }

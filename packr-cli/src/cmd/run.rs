@@ -68,7 +68,7 @@ enum Failure {
 
 /// Runs the command: `Ok` with the exit code, `Err` for a guest or bundle
 /// error (exit 1).
-pub fn run(args: &Args) -> Result<ExitCode, String> {
+pub fn run(args: &Args) -> super::Outcome {
     match execute(args) {
         Ok(result) => {
             println!("{result}");
