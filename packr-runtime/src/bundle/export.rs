@@ -32,6 +32,9 @@ pub struct Exported<S> {
     _names: Vec<String>,
     _interfaces: Vec<InterfaceV1>,
     _functions: Vec<Vec<FunctionV1>>,
+    // Boxed so each `Arc` keeps its address while the `Vec` grows: the
+    // entries' `data` points at it.
+    #[allow(clippy::vec_box)]
     _bodies: Vec<Box<Arc<CodecFn<S>>>>,
     _state: PhantomData<fn() -> S>,
 }
