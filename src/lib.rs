@@ -118,6 +118,35 @@ pub use packr_macros::bindgen;
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub use packr_runtime::engine;
 
+/// Host bundles: host interfaces loaded at run time from a shared library
+/// plus its WIT+ (docs/bundles.md). Authoring ([`export!`](bundle::export))
+/// needs no feature; loading ([`HostBundle`](bundle::HostBundle)) needs the
+/// `bundles` feature.
+pub mod bundle {
+    pub use packr_runtime::bundle::*;
+    /// Makes a crate a bundle; see [`packr_runtime::bundle_export`].
+    ///
+    /// ```
+    /// #[derive(Default)]
+    /// struct Greeter { greeted: u32 }
+    ///
+    /// #[packr::host_interface("theater:simple/runtime")]
+    /// impl Greeter {
+    ///     fn log(&mut self, _msg: String) { self.greeted += 1 }
+    ///     #[host(name = "self")]
+    ///     fn actor_id(&self) -> String { format!("greeter-{}", self.greeted) }
+    ///     fn shutdown(&mut self, _data: Option<Vec<u8>>) -> Result<(), String> { Ok(()) }
+    /// }
+    ///
+    /// // In a `cdylib` crate: exports the `packr_bundle_v1` symbol.
+    /// packr::bundle::export!(Greeter, wit = "wit/theater.wit+");
+    /// # let descriptor = unsafe { &*packr_bundle_v1() };
+    /// # assert_eq!(descriptor.abi_version, packr::bundle::abi::ABI_VERSION);
+    /// # assert!(descriptor.error.len == 0);
+    /// ```
+    pub use packr_runtime::bundle_export as export;
+}
+
 /// Derives [`GraphValue`](trait@GraphValue): named structs become records,
 /// tuple structs tuples, unit structs the empty tuple, enums variants
 /// (struct variants carry one record named like the case). Records decode

@@ -1,4 +1,5 @@
-//! `packr`: look at guests, WIT+ files and call logs from the command line.
+//! `packr`: look at guests, WIT+ files and call logs from the command line,
+//! and run guests with their imports served by host bundles.
 //!
 //! This file holds the command line and the dispatch only; each command
 //! lives in `cmd/` with its arguments. Exit codes: 0 success, 1 the input
@@ -12,7 +13,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Inspect Graph-ABI guests, check WIT+ files, validate a guest against a
-/// world, and read call logs.
+/// world, read call logs, and run guests with host bundles.
 #[derive(Parser)]
 #[command(name = "packr", version)]
 struct Cli {
@@ -33,6 +34,9 @@ enum Command {
     /// Reads a call log written by a `Recorder`.
     #[command(subcommand)]
     Log(cmd::log::Command),
+    /// Instantiates a guest with its imports served by host bundles, calls
+    /// one export with arguments written as value text, prints the result.
+    Run(cmd::run::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args),
         Command::Validate(args) => cmd::validate::run(&args),
         Command::Log(command) => cmd::log::run(&command),
+        Command::Run(args) => cmd::run::run(&args),
     };
     match outcome {
         Ok(code) => code,

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod abi;
+pub mod bundle;
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub mod engine;
 pub mod host;

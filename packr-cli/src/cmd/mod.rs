@@ -5,6 +5,7 @@
 pub mod check;
 pub mod inspect;
 pub mod log;
+pub mod run;
 pub mod validate;
 
 /// What a command's `run` returns.

@@ -39,6 +39,7 @@ mod name;
 pub mod shape;
 mod value;
 mod wire;
+pub mod value_text;
 
 pub use decoder::{Children, Decoder, MapEntries, Reader, RecordReader, VariantNode};
 pub use dynamic::{read_type_descriptor, write_value_type, write_value_type_as};
@@ -52,6 +53,7 @@ pub use limits::Limits;
 pub use name::Name;
 pub use value::{Value, ValueType};
 pub use wire::Wire;
+pub use value_text::ValueTextError;
 
 /// Encodes `value` into a new CGRF buffer.
 ///

@@ -40,6 +40,7 @@ mod metadata;
 mod model;
 mod parser;
 mod resolve;
+mod value_text;
 
 pub use error::{Span, WitError};
 pub use hash::Hash;
