@@ -157,6 +157,7 @@ fn validation_checks_imports_against_the_bundle(kind: EngineKind) {
             hash: [7; 32],
         }],
         exports: vec![],
+        functions: vec![],
     };
     let blob: String = other_hash
         .encode()

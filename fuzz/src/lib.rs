@@ -212,7 +212,10 @@ fn to_ref(v: &Value) -> reference::Value {
             value_type,
             entries,
         } => R::List {
-            elem_type: reference::ValueType::Tuple(vec![to_ref_type(key_type), to_ref_type(value_type)]),
+            elem_type: reference::ValueType::Tuple(vec![
+                to_ref_type(key_type),
+                to_ref_type(value_type),
+            ]),
             items: entries
                 .iter()
                 .map(|(k, v)| R::Tuple(vec![to_ref(k), to_ref(v)]))

@@ -38,8 +38,8 @@ mod limits;
 mod name;
 pub mod shape;
 mod value;
-mod wire;
 pub mod value_text;
+mod wire;
 
 pub use decoder::{Children, Decoder, MapEntries, Reader, RecordReader, VariantNode};
 pub use dynamic::{read_type_descriptor, write_value_type, write_value_type_as};
@@ -52,8 +52,8 @@ pub use kind::Kind;
 pub use limits::Limits;
 pub use name::Name;
 pub use value::{Value, ValueType};
-pub use wire::Wire;
 pub use value_text::ValueTextError;
+pub use wire::Wire;
 
 /// Encodes `value` into a new CGRF buffer.
 ///

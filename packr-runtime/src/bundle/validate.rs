@@ -75,6 +75,12 @@ pub fn validate_imports(module: &Module, bundles: &[HostBundle]) -> Result<(), V
                             side: "imports",
                             expected: hex(&ours),
                             found: hex(&h.hash),
+                            guest_declarations: carried
+                                .functions
+                                .iter()
+                                .filter(|g| g.interface == h.name && g.side == "imports")
+                                .map(|g| g.declaration.clone())
+                                .collect(),
                         });
                     }
                 }

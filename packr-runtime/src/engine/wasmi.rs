@@ -503,7 +503,12 @@ pub(crate) fn instantiate<T: Send + 'static>(
     data: T,
 ) -> Result<Instance<T>, Error> {
     let state = State {
-        call: CallState::new(data, config.guest_errors, GuestLimits::new(config), config.max_resources),
+        call: CallState::new(
+            data,
+            config.guest_errors,
+            GuestLimits::new(config),
+            config.max_resources,
+        ),
         memory: None,
         alloc: None,
         free: None,

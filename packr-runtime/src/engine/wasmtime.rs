@@ -594,7 +594,12 @@ fn store<T: Send + 'static>(
     data: T,
 ) -> Result<Store<State<T>>, Error> {
     let state = State {
-        call: CallState::new(data, config.guest_errors, GuestLimits::new(config), config.max_resources),
+        call: CallState::new(
+            data,
+            config.guest_errors,
+            GuestLimits::new(config),
+            config.max_resources,
+        ),
         memory: None,
         alloc: None,
         free: None,

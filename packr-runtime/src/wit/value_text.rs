@@ -59,6 +59,13 @@ impl Package {
                     .map(|t| self.value_type(t))
                     .collect::<Option<_>>()?,
             ),
+            Type::Map(k, v) => ValueType::Map {
+                key: Box::new(self.value_type(k)?),
+                value: Box::new(self.value_type(v)?),
+            },
+            Type::Set(t) => ValueType::Set(Box::new(self.value_type(t)?)),
+            // A handle travels as a u32 node.
+            Type::Own(_) | Type::Borrow(_) => ValueType::U32,
             Type::Named(r) => {
                 let def = self.resolve(r)?;
                 match &def.kind {
@@ -68,6 +75,7 @@ impl Package {
                     }
                     TypeDefKind::Flags(_) => ValueType::Flags,
                     TypeDefKind::Alias(t) => return self.value_type(t),
+                    TypeDefKind::Resource => ValueType::U32,
                 }
             }
         })
