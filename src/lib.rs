@@ -71,6 +71,9 @@ pub use packr_macros::bindgen;
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub use packr_runtime::engine;
 
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+pub use packr_runtime::compose;
+
 /// Derives [`GraphValue`](trait@GraphValue): named structs become records,
 /// tuple structs tuples, unit structs the empty tuple, enums variants
 /// (struct variants carry one record named like the case). Records decode

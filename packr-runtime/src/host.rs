@@ -75,6 +75,11 @@ pub enum HostError {
     BadOutput(AbiError),
     /// The host function asked to trap the guest.
     Trap(String),
+    /// The function could not produce a result for a reason of its own
+    /// that the guest may handle (a composed provider trapped or answered
+    /// with an error status): like bad input, the guest gets status -1 or a
+    /// trap per the instance's `GuestErrors`.
+    Failed(String),
 }
 
 impl fmt::Display for HostError {
@@ -83,6 +88,7 @@ impl fmt::Display for HostError {
             HostError::BadInput(e) => write!(f, "bad input from the guest: {e}"),
             HostError::BadOutput(e) => write!(f, "result cannot be encoded: {e}"),
             HostError::Trap(m) => write!(f, "trap requested by the host function: {m}"),
+            HostError::Failed(m) => f.write_str(m),
         }
     }
 }

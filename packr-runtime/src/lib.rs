@@ -8,6 +8,8 @@
 
 pub mod abi;
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+pub mod compose;
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub mod engine;
 pub mod host;
 pub mod intercept;

@@ -150,6 +150,7 @@ pub(crate) fn begin<T>(
 pub(crate) fn failed<T>(state: &mut CallState<T>, f: &HostFunction<T>, e: HostError) -> Step {
     match e {
         HostError::BadInput(e) => guest_fault(state, f, format!("bad input: {e}")),
+        HostError::Failed(reason) => guest_fault(state, f, reason),
         e => trap(state, f, e.to_string()),
     }
 }
