@@ -316,7 +316,7 @@ fn an_async_provider_suspends_the_whole_chain_on_a_current_thread_runtime(kind: 
         // A sync call cannot run a member that needs async.
         let err = c.call::<_, i32>("adder", PROCESS, &5).unwrap_err();
         assert!(
-            matches!(err.source, packr::engine::Error::NeedsAsync(_)),
+            matches!(*err.source, packr::engine::Error::NeedsAsync(_)),
             "{err}"
         );
     });

@@ -174,7 +174,7 @@ impl Composition {
             member: member.to_string(),
             export: export.to_string(),
             chain: None,
-            source,
+            source: Box::new(source),
         }
     }
 
@@ -193,12 +193,13 @@ impl Composition {
             call::lock(&running.failures)
                 .take()
                 .filter(|c| c.hops.first().is_some_and(|h| h.consumer == member))
+                .map(Box::new)
         });
         Err(CallError {
             member: member.to_string(),
             export: export.to_string(),
             chain,
-            source,
+            source: Box::new(source),
         })
     }
 

@@ -311,9 +311,9 @@ pub struct CallError {
     pub export: String,
     /// When the failure started in another member: the chain of calls to
     /// it. `None` when the called member failed on its own.
-    pub chain: Option<Chain>,
+    pub chain: Option<Box<Chain>>,
     /// The error the called member's instance returned.
-    pub source: Error,
+    pub source: Box<Error>,
 }
 
 impl fmt::Display for CallError {
@@ -327,6 +327,6 @@ impl fmt::Display for CallError {
 
 impl std::error::Error for CallError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        Some(&*self.source)
     }
 }
