@@ -20,8 +20,9 @@ use std::sync::{Arc, Mutex};
 /// // `math` exports test:doc/math.answer; `app` imports it.
 /// let math = module(r#"(module (memory (export "memory") 1)
 ///     (func (export "test:doc/math.answer") (param i32 i32 i32 i32) (result i32) (i32.const 1)))"#)?;
-/// let app = module(r#"(module (memory (export "memory") 1)
-///     (import "test:doc/math" "answer" (func (param i32 i32 i32 i32) (result i32))))"#)?;
+/// let app = module(r#"(module
+///     (import "test:doc/math" "answer" (func (param i32 i32 i32 i32) (result i32)))
+///     (memory (export "memory") 1))"#)?;
 /// let mut builder = CompositionBuilder::new();
 /// builder
 ///     .member("math", Member::new(&engine, &math, HostBuilder::<()>::new(), ()))

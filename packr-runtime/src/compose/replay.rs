@@ -24,8 +24,9 @@ impl<T: Send + 'static> Member<T> {
     /// use packr_runtime::record::CallLog;
     /// let engine = Engine::default();
     /// // Imports test:doc/math.answer, which another member served when recorded.
-    /// let app = Module::from_wat(&engine, r#"(module (memory (export "memory") 1)
-    ///     (import "test:doc/math" "answer" (func (param i32 i32 i32 i32) (result i32))))"#)?;
+    /// let app = Module::from_wat(&engine, r#"(module
+    ///     (import "test:doc/math" "answer" (func (param i32 i32 i32 i32) (result i32)))
+    ///     (memory (export "memory") 1))"#)?;
     /// let alone = Member::new(&engine, &app, HostBuilder::<()>::new(), ()).replay(CallLog::default())?;
     /// assert!(!alone.needs_async());
     /// # Ok::<(), packr_runtime::engine::Error>(())
