@@ -405,7 +405,7 @@ impl<T: Send + 'static> Instance<T> {
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         self.refuse_sync(export)?;
-        let (info, slots) = self.before_export(export, input)?;
+        let slots = self.export_slots(export, input)?;
         let len = input_len(input)?;
         let in_ptr = match self.input_area {
             Some((ptr, cap)) if len as u32 <= cap => ptr,
@@ -426,7 +426,7 @@ impl<T: Send + 'static> Instance<T> {
         let start = out.len();
         let (out_ptr, out_len) = self.output_into(slots, out)?;
         self.backend.free(out_ptr, out_len)?;
-        self.after_export_into(export, &info, input, status, out, start)
+        self.after_export_into(export, input, status, out, start)
     }
 
     /// [`call_raw_into`](Self::call_raw_into) for guests that import async
@@ -437,7 +437,7 @@ impl<T: Send + 'static> Instance<T> {
         input: &[u8],
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
-        let (info, slots) = self.before_export(export, input)?;
+        let slots = self.export_slots(export, input)?;
         let len = input_len(input)?;
         let in_ptr = match self.input_area {
             Some((ptr, cap)) if len as u32 <= cap => ptr,
@@ -462,7 +462,7 @@ impl<T: Send + 'static> Instance<T> {
         self.backend
             .invoke_async(Invoke::Free(out_ptr, out_len))
             .await?;
-        self.after_export_into(export, &info, input, status, out, start)
+        self.after_export_into(export, input, status, out, start)
     }
 
     /// Appends the export's output (pointer and length read from the result
@@ -489,10 +489,20 @@ impl<T: Send + 'static> Instance<T> {
         Ok((out_ptr as i32, out_len as i32))
     }
 
+    /// [`before_export`](Self::before_export) for the byte-level calls:
+    /// the interceptor's view of the call is only made when there is an
+    /// interceptor (a cross-member call is a hot path).
+    fn export_slots(&mut self, export: &str, input: &[u8]) -> Result<u32, Error> {
+        if self.backend.state().interceptor.is_some() {
+            return self.before_export(export, input).map(|(_, slots)| slots);
+        }
+        self.slots
+            .ok_or_else(|| Error::MissingExport("memory and __pack_alloc".into()))
+    }
+
     fn after_export_into(
         &mut self,
         export: &str,
-        info: &CallInfo<'_>,
         input: &[u8],
         status: i32,
         out: &mut Vec<u8>,
@@ -507,7 +517,13 @@ impl<T: Send + 'static> Instance<T> {
             });
         }
         if let Some(i) = self.backend.state_mut().interceptor.as_mut() {
-            i.after(info, input, &out[start..])?;
+            let (interface, function) = export.rsplit_once('.').unwrap_or(("", export));
+            let info = CallInfo {
+                kind: CallKind::GuestExport,
+                interface,
+                function,
+            };
+            i.after(&info, input, &out[start..])?;
         }
         Ok(())
     }
