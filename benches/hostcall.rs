@@ -1,4 +1,4 @@
-//! The hostcall workloads of `shared/BENCH.md` on packr's runtime, against
+//! The hostcall workloads (below) on packr's runtime, against
 //! the floor of a bare `func_wrap` host function.
 //!
 //! `cargo bench --bench hostcall`; criterion's time per element is the
@@ -7,6 +7,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use packr::engine::{CoreValue, Engine, EngineKind, Instance, Module};
 use packr::host::HostBuilder;
+use packr::record::Recorder;
 
 /// BENCH.md: n ≥ 1,000,000 calls per timed `run(n)`.
 const CALLS: i32 = 1_000_000;
@@ -100,15 +101,14 @@ fn hostcall_add(c: &mut Criterion) {
         g.bench_function(format!("{kind}/packr+recorder"), |b| {
             b.iter_custom(|iters| {
                 let mut total = std::time::Duration::ZERO;
-                let mut recorder = Box::new(packr::record::Recorder::new());
+                let mut recorder = Box::new(Recorder::new());
                 for _ in 0..iters {
                     recorder.clear();
                     instance.set_interceptor(recorder);
                     let start = std::time::Instant::now();
                     std::hint::black_box(run(&mut instance, CALLS));
                     total += start.elapsed();
-                    let taken: Box<dyn std::any::Any + Send> = instance.take_interceptor().unwrap();
-                    recorder = taken.downcast().unwrap();
+                    recorder = Box::new(instance.take_interceptor_as::<Recorder>().unwrap());
                     assert_eq!(recorder.len(), CALLS as usize);
                 }
                 total

@@ -26,11 +26,22 @@ pub use packr_runtime::intercept;
 pub use packr_runtime::interface;
 pub use packr_runtime::interface::HostInterface;
 pub use packr_runtime::record;
+/// `tracing` spans and events for every call across the guest boundary
+/// (feature `tracing`).
+pub use packr_runtime::trace;
 pub use packr_runtime::wit;
 
 /// Registers every method of an impl block as a host function of one
 /// interface, by implementing [`HostInterface`] for the handler type. See
 /// [`packr_macros::host_interface`] for every rule.
+///
+/// Generated, next to the impl block (which stays as written):
+/// `impl HostInterface<S> for Type` with
+/// [`INTERFACE`](HostInterface::INTERFACE) (the interface path),
+/// [`add_to_linker`](HostInterface::add_to_linker) (registers every method
+/// on a `HostBuilder<S>`, the handler reached through `get`) and
+/// [`functions`](HostInterface::functions) (each function's WIT name,
+/// parameters, result and asyncness).
 ///
 /// ```
 /// use packr::host::HostBuilder;
@@ -65,7 +76,42 @@ pub use packr_runtime::wit;
 /// ```
 pub use packr_macros::host_interface;
 
-/// Rust bindings from a WIT+ world; see [`packr_macros::bindgen`].
+/// Rust bindings from a WIT+ world; see [`packr_macros::bindgen`] for
+/// every option and the WIT → Rust type mapping.
+///
+/// Generated at the call site, for world `w`:
+///
+/// * `mod iface` per interface of the package, holding its types (records
+///   as structs, variants and enums as enums, flags as bit sets, aliases and
+///   `use`d types as `type` aliases), all `GraphValue`;
+/// * per imported interface `iface::Host` (one method per function) and
+///   `iface::add_to_linker(&mut HostBuilder<T>, get)`;
+/// * per exported interface `iface::Exports<'_, T>`: `Exports::new(&mut
+///   instance)`, then `call_f(...)` and `call_f_async(...)` per function;
+/// * for functions the world exports directly, `WExports<'_, T>` (world
+///   `mirror` → `MirrorExports`) with the same methods.
+///
+/// ```
+/// packr::bindgen!("wit/tree.wit+");   // world `mirror`: imports `host`, exports `run`, `measure`
+///
+/// struct Mirror;
+///
+/// impl host::Host for Mirror {
+///     fn mirror(&mut self, t: types::Tree) -> types::Tree { t }
+///     fn depth(&mut self, _n: types::Node, _limit: u32) -> Result<u32, String> { Ok(1) }
+/// }
+///
+/// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     let mut builder = packr::host::HostBuilder::<Mirror>::new();
+///     host::add_to_linker(&mut builder, |s| s)?;
+///     let engine = packr::engine::Engine::default();
+///     let module = packr::engine::Module::from_wat(&engine, include_str!("../tests/guests/mirror.wat"))?;
+///     let mut instance = engine.link(&module, &builder)?.instantiate(Mirror)?;
+///     let node = types::Node { label: "a".into(), color: types::Color::Red, child: None };
+///     assert_eq!(MirrorExports::new(&mut instance).call_measure(node, 10)?, Ok(1));
+///     Ok(())
+/// }
+/// ```
 pub use packr_macros::bindgen;
 
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
@@ -126,3 +172,8 @@ pub use packr_derive::GraphValue;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// The Rust examples of docs/guests.md, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/guests.md")]
+pub struct GuestsDoctests;

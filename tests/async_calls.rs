@@ -7,7 +7,6 @@ mod common;
 use packr::engine::{Engine, EngineConfig, EngineKind, Error, Instance, Module};
 use packr::host::{Ctx, HostBuilder};
 use packr::record::{Recorder, Replayer};
-use std::any::Any;
 use std::future::Future;
 use std::time::Duration;
 
@@ -167,8 +166,7 @@ fn async_calls_are_recorded_and_replayed(kind: EngineKind) {
     let mut live = instance(kind);
     live.set_interceptor(Box::new(Recorder::new()));
     let recorded: u32 = run(live.call_async("bump-twice", &4u32)).unwrap();
-    let recorder: Box<dyn Any + Send> = live.take_interceptor().unwrap();
-    let log = recorder.downcast::<Recorder>().unwrap().finish();
+    let log = live.take_interceptor_as::<Recorder>().unwrap().finish();
     assert_eq!(log.len(), 3, "one export call and two host calls");
 
     let mut replay = instance(kind);

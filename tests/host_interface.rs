@@ -8,7 +8,6 @@ use packr::engine::{Engine, EngineKind, Instance, Module};
 use packr::host::HostBuilder;
 use packr::record::{Recorder, Replayer};
 use packr::{Ctx, GraphValue, HostInterface, Value};
-use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
 
@@ -332,8 +331,7 @@ fn a_theater_host_runs_recorded_and_replays(kind: EngineKind) {
         "some(none) stays distinct: {some_none:?}"
     );
 
-    let recorder: Box<dyn Any + Send> = live.take_interceptor().unwrap();
-    let log = recorder.downcast::<Recorder>().unwrap().finish();
+    let log = live.take_interceptor_as::<Recorder>().unwrap().finish();
     assert_eq!(log.len(), 24, "12 export calls, each with its host call");
 
     // Replay on a host whose handlers would answer differently.

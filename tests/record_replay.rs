@@ -7,7 +7,6 @@ mod common;
 use packr::engine::{Engine, EngineKind, Error, Module};
 use packr::host::HostBuilder;
 use packr::record::{CallLog, Recorder, ReplayDivergence, Replayer};
-use std::any::Any;
 
 const QUICKSTART: &str = include_str!("guests/quickstart.wat");
 
@@ -64,8 +63,7 @@ fn record_then_replay(record: EngineKind, replay: EngineKind) {
     live.set_interceptor(Box::new(Recorder::new()));
     let recorded = session(&mut live).unwrap();
     assert_eq!(recorded, (1042, "hello".to_string(), 1042));
-    let recorder: Box<dyn Any + Send> = live.take_interceptor().unwrap();
-    let log = recorder.downcast::<Recorder>().unwrap().finish();
+    let log = live.take_interceptor_as::<Recorder>().unwrap().finish();
     assert_eq!(log.len(), 7, "3 export calls and 4 host calls");
 
     let path = std::env::temp_dir().join(format!(
@@ -91,8 +89,12 @@ fn record_then_replay(record: EngineKind, replay: EngineKind) {
         replay.data().log.is_empty(),
         "the log host function did not run"
     );
-    let replayer: Box<dyn Any + Send> = replay.take_interceptor().unwrap();
-    assert!(replayer.downcast::<Replayer>().unwrap().is_finished());
+    assert!(
+        replay
+            .take_interceptor_as::<Replayer>()
+            .unwrap()
+            .is_finished()
+    );
 }
 
 fn a_guest_that_strays_from_the_log_is_a_divergence(kind: EngineKind) {
@@ -105,8 +107,7 @@ fn a_guest_that_strays_from_the_log_is_a_divergence(kind: EngineKind) {
         .unwrap();
     live.set_interceptor(Box::new(Recorder::new()));
     let _: String = live.call("example:guest/app.echo", "one").unwrap();
-    let recorder: Box<dyn Any + Send> = live.take_interceptor().unwrap();
-    let log = recorder.downcast::<Recorder>().unwrap().finish();
+    let log = live.take_interceptor_as::<Recorder>().unwrap().finish();
 
     let mut replay = engine
         .link(&module, &host(0))

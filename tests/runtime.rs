@@ -6,7 +6,7 @@ mod common;
 use packr::engine::{Engine, EngineConfig, EngineKind, Error, GuestErrors, Module};
 use packr::host::{HostBuilder, Trap};
 use packr::intercept::{CallInfo, CallInterceptor, CallKind, Intercept, InterceptError};
-use std::any::Any;
+use packr::record::Recorder;
 
 const HOSTILE: &str = include_str!("guests/hostile.wat");
 const QUICKSTART: &str = include_str!("guests/quickstart.wat");
@@ -331,8 +331,14 @@ fn interceptors_see_host_calls_and_export_calls_and_can_short_circuit(kind: Engi
     let mut i = linked.instantiate(State::default()).unwrap();
     i.set_interceptor(Box::new(Spy::default()));
     assert_eq!(i.call::<_, i32>("example:guest/app.run", &()).unwrap(), 42);
-    let spy: Box<dyn Any + Send> = i.take_interceptor().unwrap();
-    let spy = spy.downcast::<Spy>().unwrap();
+    assert!(
+        i.take_interceptor_as::<Recorder>().is_none(),
+        "a spy, not a recorder"
+    );
+    assert_eq!(i.interceptor_as::<Spy>().map(|s| s.seen.len()), Some(3));
+    i.interceptor_as_mut::<Spy>().unwrap().answer_add_with = None;
+    let spy = i.take_interceptor_as::<Spy>().unwrap();
+    assert!(i.take_interceptor().is_none(), "taken");
     let names: Vec<_> = spy
         .seen
         .iter()

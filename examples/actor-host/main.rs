@@ -19,7 +19,6 @@ use packr::host::HostBuilder;
 use packr::intercept::CallKind;
 use packr::record::{CallLog, Recorder, Replayer};
 use packr::wit::Package;
-use std::any::Any;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -303,10 +302,9 @@ async fn live(
     }
     let elapsed = started.elapsed();
 
-    let recorder: Box<dyn Any + Send> = instance.take_interceptor().ok_or("no recorder")?;
-    let log = recorder
-        .downcast::<Recorder>()
-        .map_err(|_| "not a recorder")?
+    let log = instance
+        .take_interceptor_as::<Recorder>()
+        .ok_or("no recorder")?
         .finish();
     log.save(log_path)?;
 
@@ -376,10 +374,9 @@ async fn replay(
         exports += 1;
     }
     let elapsed = started.elapsed();
-    let replayer: Box<dyn Any + Send> = instance.take_interceptor().ok_or("no replayer")?;
-    let replayer = replayer
-        .downcast::<Replayer>()
-        .map_err(|_| "not a replayer")?;
+    let replayer = instance
+        .take_interceptor_as::<Replayer>()
+        .ok_or("no replayer")?;
     let ran = instance.data().ran;
     println!(
         "  replayed {} calls ({exports} export calls) in {}: {} per call; host functions run: {ran}",

@@ -73,6 +73,7 @@ fn expand(input: &Input<'_>) -> TokenStream {
     // implement `GraphValue`" note points at the inferred bound, which is
     // spanned at the field type that needs it, instead of at the derive.
     let trait_path = respan(quote!(#krate::abi::GraphValue), ident.span());
+    let shape = shape(krate, &input.body);
     let (write_type, encode, decode) = match &input.body {
         Body::Record { type_name, fields } => record(krate, type_name, fields),
         Body::Tuple(fields) => tuple(krate, fields),
@@ -86,6 +87,7 @@ fn expand(input: &Input<'_>) -> TokenStream {
         #[automatically_derived]
         #[allow(deprecated)]
         impl #impl_generics #trait_path for #ident #ty_generics #where_clause {
+            #shape
             #write_type
 
             fn encode_node(
@@ -102,6 +104,67 @@ fn expand(input: &Input<'_>) -> TokenStream {
                 #decode
             }
         }
+    }
+}
+
+/// `SHAPE` (and `REF` for named types): the structure the wire sees, for
+/// `#[host_interface(wit = ..)]`'s compile-time check against WIT+.
+fn shape(krate: &Path, body: &Body<'_>) -> TokenStream {
+    let s = quote!(#krate::abi::shape);
+    let field_ref = |f: &Field<'_>| {
+        let ty = f.ty;
+        quote!(&<#ty as #krate::abi::GraphValue>::REF)
+    };
+    match body {
+        Body::Record { type_name, fields } => {
+            let fields = fields.iter().map(|f| {
+                let (wire, r) = (&f.wire, field_ref(f));
+                quote!((#wire, #r))
+            });
+            quote! {
+                const SHAPE: #s::Shape = #s::Shape::Record(&[#(#fields),*]);
+                const REF: #s::Shape = #s::Shape::Named(#type_name);
+            }
+        }
+        Body::Tuple(fields) => {
+            let items = fields.iter().map(field_ref);
+            // A tuple has no name to be referred to by, and its structure
+            // may contain itself (`struct W(Option<Box<W>>)`), which a
+            // constant cannot: other types see it as `Unknown`.
+            quote! {
+                const SHAPE: #s::Shape = #s::Shape::Tuple(&[#(#items),*]);
+                const REF: #s::Shape = #s::Shape::Unknown;
+            }
+        }
+        Body::Enum {
+            type_name,
+            variants,
+        } => {
+            let cases = variants.iter().map(|v| {
+                let (name, tag) = (&v.wire, Literal::u32_suffixed(v.tag));
+                let payload = match &v.shape {
+                    Shape::Unit => quote!(::core::option::Option::None),
+                    Shape::Tuple(fields) if fields.len() == 1 => {
+                        let r = field_ref(&fields[0]);
+                        quote!(::core::option::Option::Some(#r))
+                    }
+                    Shape::Tuple(fields) => {
+                        let items = fields.iter().map(field_ref);
+                        quote!(::core::option::Option::Some(&#s::Shape::Tuple(&[#(#items),*])))
+                    }
+                    // A struct case carries one record named like the case.
+                    Shape::Record(_) => {
+                        quote!(::core::option::Option::Some(&#s::Shape::Named(#name)))
+                    }
+                };
+                quote!(#s::Case { name: #name, tag: #tag, payload: #payload })
+            });
+            quote! {
+                const SHAPE: #s::Shape = #s::Shape::Variant(&[#(#cases),*]);
+                const REF: #s::Shape = #s::Shape::Named(#type_name);
+            }
+        }
+        Body::Union => quote!(),
     }
 }
 

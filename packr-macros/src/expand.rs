@@ -1,7 +1,7 @@
 //! Writes the `HostInterface` impl: one registration per method, each in
-//! its own function whose where-clause asserts the method's types are
-//! `GraphValue` (spanned on the user's type, so a missing impl is one
-//! error there and not a wall of bound failures inside generated code).
+//! its own function generic over the method's `GraphValue` types and
+//! called with the user's types (so a missing impl is one error on the
+//! offending type and not a wall of bound failures inside generated code).
 
 use crate::args;
 use crate::method::{self, Borrow, Method, Ret};
@@ -64,10 +64,11 @@ pub(crate) fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStrea
         }
     }
     let mut wit_files = Vec::new();
+    let mut shape_checks = TokenStream::new();
     if let Some(a) = &args
         && let Some(wit) = &a.wit
     {
-        wit_files = crate::wit_check::check(a, wit, &methods, &mut errors);
+        (wit_files, shape_checks) = crate::wit_check::check(a, wit, &methods, &mut errors);
     }
     let (Some(args), true) = (args, errors.is_empty()) else {
         let errors = errors.iter().map(syn::Error::to_compile_error);
@@ -77,7 +78,7 @@ pub(crate) fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStrea
     };
     let generated = expand(&args, &imp, &methods, store);
     // Editing the WIT+ file re-checks the impl.
-    quote!(#imp #generated #(const _: &str = include_str!(#wit_files);)*)
+    quote!(#imp #generated #shape_checks #(const _: &str = include_str!(#wit_files);)*)
 }
 
 fn expand(
@@ -96,12 +97,11 @@ fn expand(
             None => quote!(<#self_ty>::#ident),
         }
     };
-    let (impl_generics, store_ty, reg_generics) = match store {
-        Some(s) => (quote!(), quote!(#s), quote!()),
+    let (impl_generics, store_ty) = match store {
+        Some(s) => (quote!(), quote!(#s)),
         None => (
             quote!(<__PackrStore: ::core::marker::Send + 'static>),
             quote!(__PackrStore),
-            quote!(<__PackrStore: ::core::marker::Send + 'static>),
         ),
     };
 
@@ -111,41 +111,75 @@ fn expand(
     for (i, m) in methods.iter().enumerate() {
         let reg = format_ident!("__packr_register_{}", i);
         let wit = &m.wit;
-        let names: Vec<_> = m.params.iter().map(|p| &p.name).collect();
+
+        // The registration is generic over each type that must be a
+        // `GraphValue` (the owned parameters, then the result) and is called
+        // with the user's types as explicit generic arguments: rustc blames
+        // an unsatisfied bound on that argument, so a type that is not a
+        // `GraphValue` is one error on its own token, wherever it stands in
+        // the signature. `Same` turns the generic values back into the
+        // method's own types (it holds only when they are the same type).
+        let same = quote!(#k::interface::Same);
+        let send = if m.is_async {
+            quote!(+ ::core::marker::Send + 'static)
+        } else {
+            quote!()
+        };
+        let gate = |name: syn::Ident, ty: &Type| {
+            let decl = quote!(#name: #k::GraphValue + #same<#ty> #send);
+            (name, decl, ty.clone())
+        };
+        let mut gates = Vec::new();
+        let mut param_ty = Vec::new();
+        let mut args = Vec::new();
+        for (j, p) in m.params.iter().enumerate() {
+            let name = &p.name;
+            if p.borrow == Borrow::Owned {
+                let (g, decl, ty) = gate(format_ident!("__PackrP{}", j), &p.ty);
+                args.push(quote!(<#g as #same<#ty>>::same(#name)));
+                param_ty.push(quote!(#g));
+                gates.push((decl, ty));
+            } else {
+                args.push(quote!(#name));
+                param_ty.push(quote!());
+            }
+        }
+        let ret_gate = match &m.ret {
+            Ret::Unit => None,
+            Ret::Value(ty) | Ret::Trappable(ty) => {
+                let (g, decl, ty) = gate(format_ident!("__PackrR"), ty);
+                gates.push((decl, ty.clone()));
+                Some((g, ty))
+            }
+        };
         let call_path = path_of(m);
         let target = if m.context.is_some() {
             quote!(cx)
         } else {
             quote!(get(cx.data_mut()))
         };
-        let call = quote_spanned!(m.ident.span()=> #call_path(#target, #(#names),*));
-
-        // Assertions, each on the user's own type.
-        let mut bounds: Vec<TokenStream> = m
-            .params
-            .iter()
-            .filter(|p| p.borrow == Borrow::Owned)
-            .map(|p| {
-                let ty = &p.ty;
-                quote_spanned!(ty.span()=> #ty: #k::GraphValue)
-            })
-            .collect();
-        let ret_ty = match &m.ret {
-            Ret::Unit => quote!(()),
-            Ret::Value(ty) | Ret::Trappable(ty) => {
-                bounds.push(quote_spanned!(ty.span()=> #ty: #k::GraphValue));
-                quote!(#ty)
+        let raw_call = quote_spanned!(m.ident.span()=> #call_path(#target, #(#args),*));
+        // The method's result, as the generic result type.
+        let back = |value: TokenStream| match (&ret_gate, &m.ret) {
+            (Some((g, ty)), Ret::Trappable(_)) => {
+                quote!(::core::result::Result::map(#value, <#g as #same<#ty>>::back))
             }
+            (Some((g, ty)), _) => quote!(<#g as #same<#ty>>::back(#value)),
+            (None, _) => value,
+        };
+        let ret_ty = match &ret_gate {
+            Some((g, _)) => quote!(#g),
+            None => quote!(()),
         };
 
+        let names: Vec<_> = m.params.iter().map(|p| &p.name).collect();
         let body = if m.params.iter().any(|p| p.borrow != Borrow::Owned) {
-            borrowed(k, m, &call)
+            borrowed(k, m, &param_ty, &back(raw_call.clone()))
         } else {
-            let tys: Vec<_> = m.params.iter().map(|p| &p.ty).collect();
-            let (pat, packed) = match tys.len() {
+            let (pat, packed) = match param_ty.len() {
                 0 => (quote!(()), quote!(())),
-                1 => (quote!(#(#names)*), quote!(#(#tys)*)),
-                _ => (quote!((#(#names),*)), quote!((#(#tys),*))),
+                1 => (quote!(#(#names)*), quote!(#(#param_ty)*)),
+                _ => (quote!((#(#names),*)), quote!((#(#param_ty),*))),
             };
             if m.is_async {
                 // The context is moved into a context function, borrowed
@@ -155,9 +189,10 @@ fn expand(
                 } else {
                     quote!(mut cx)
                 };
+                let result = back(quote!(#raw_call.await));
                 quote_spanned! {m.ident.span()=>
                     iface.func_async(#wit, move |#cx: #k::host::Ctx<'_, #store_ty>, #pat: #packed| {
-                        ::std::boxed::Box::pin(async move { #call.await })
+                        ::std::boxed::Box::pin(async move { #result })
                     })?;
                 }
             } else {
@@ -165,12 +200,13 @@ fn expand(
                     Ret::Trappable(_) => quote!(func_trappable),
                     _ => quote!(func),
                 };
+                let result = back(raw_call.clone());
                 quote_spanned! {m.ident.span()=>
-                    iface.#func(#wit, move |cx, #pat: #packed| #call)?;
+                    iface.#func(#wit, move |cx, #pat: #packed| #result)?;
                 }
             }
         };
-        let params = m.params.iter().map(|p| {
+        let params = m.params.iter().zip(&param_ty).map(|(p, g)| {
             let name = p
                 .name
                 .to_string()
@@ -178,9 +214,8 @@ fn expand(
                 // `_unused` is still `unused` in WIT.
                 .trim_matches('_')
                 .replace('_', "-");
-            let ty = &p.ty;
             let vt = match p.borrow {
-                Borrow::Owned => quote!(#k::abi::wit_type_of::<#ty>()),
+                Borrow::Owned => quote!(#k::abi::wit_type_of::<#g>()),
                 Borrow::Str => quote!(::std::string::String::from("string")),
                 Borrow::Bytes => quote!(::std::string::String::from("list<u8>")),
             };
@@ -195,31 +230,32 @@ fn expand(
         } else {
             quote!(_get)
         };
-        // Both `functions` and `add_to_linker` go through this one function,
-        // whose where-clause states the method's types are `GraphValue`
-        // (the `for<'_>` keeps rustc from rejecting a bound on a concrete
-        // type at the definition). A type that is not fails the call, which
-        // is spanned on that type: one error, on the user's token.
-        let call_span = m
-            .params
-            .iter()
-            .filter(|p| p.borrow == Borrow::Owned)
-            .map(|p| p.ty.span())
-            .chain(match &m.ret {
-                Ret::Value(ty) | Ret::Trappable(ty) => Some(ty.span()),
-                Ret::Unit => None,
-            })
-            .next()
+        // Both `functions` and `add_to_linker` go through this one function.
+        // Should rustc ever not narrow a failed bound to its generic
+        // argument, it reports the call, which stands on the first type.
+        let call_span = gates
+            .first()
+            .map(|(_, ty)| ty.span())
             .unwrap_or_else(Span::call_site);
         let reg_at = syn::Ident::new(&reg.to_string(), call_span);
+        let decls = gates.iter().map(|(decl, _)| decl);
+        let reg_generics = if store.is_some() {
+            quote!(<#(#decls),*>)
+        } else {
+            quote!(<#(#decls,)* __PackrStore: ::core::marker::Send + 'static>)
+        };
+        let gate_tys = gates.iter().map(|(_, ty)| ty);
+        let turbofish = if store.is_some() {
+            quote_spanned!(call_span=> ::<#(#gate_tys),*>)
+        } else {
+            quote_spanned!(call_span=> ::<#(#gate_tys,)* __PackrStore>)
+        };
         items.push(quote! {
             #[allow(non_snake_case, clippy::too_many_arguments)]
             fn #reg #reg_generics(
                 iface: ::core::option::Option<&mut #k::host::InterfaceBuilder<'_, #store_ty>>,
                 get: ::core::option::Option<fn(&mut #store_ty) -> &mut #self_ty>,
             ) -> ::core::result::Result<#k::interface::FunctionDesc, #k::host::RegistrationError>
-            where
-                #(for<'__packr> #bounds,)*
             {
                 if let (::core::option::Option::Some(iface), ::core::option::Option::Some(#get_param)) = (iface, get) {
                     #body
@@ -227,11 +263,6 @@ fn expand(
                 ::core::result::Result::Ok(#describe)
             }
         });
-        let turbofish = if store.is_some() {
-            quote!()
-        } else {
-            quote_spanned!(call_span=> ::<__PackrStore>)
-        };
         registrations.push(quote_spanned!(call_span=>
             #reg_at #turbofish(::core::option::Option::Some(&mut iface), ::core::option::Option::Some(get))?;
         ));
@@ -266,32 +297,35 @@ fn expand(
 }
 
 /// A sync method with `&str`/`&[u8]` parameters: decoded by hand so they
-/// borrow straight from guest memory.
-fn borrowed(k: &syn::Path, m: &Method, call: &TokenStream) -> TokenStream {
+/// borrow straight from guest memory. `param_ty` holds the generic type of
+/// each owned parameter; `call` yields the generic result type.
+fn borrowed(
+    k: &syn::Path,
+    m: &Method,
+    param_ty: &[TokenStream],
+    call: &TokenStream,
+) -> TokenStream {
     let wit = &m.wit;
     let n = m.params.len();
-    let decode = |p: &method::Param, index: TokenStream| {
-        let ty = &p.ty;
-        match p.borrow {
-            Borrow::Str => quote!(#k::interface::borrow_str(&mut dec, #index)),
-            Borrow::Bytes => quote!(#k::interface::borrow_bytes(&mut dec, #index)),
-            Borrow::Owned => quote!(<#ty as #k::GraphValue>::decode_node(&mut dec, #index)),
-        }
+    let decode = |p: &method::Param, ty: &TokenStream, index: TokenStream| match p.borrow {
+        Borrow::Str => quote!(#k::interface::borrow_str(&mut dec, #index)),
+        Borrow::Bytes => quote!(#k::interface::borrow_bytes(&mut dec, #index)),
+        Borrow::Owned => quote!(<#ty as #k::GraphValue>::decode_node(&mut dec, #index)),
     };
     let bindings: Vec<TokenStream> = if n == 1 {
         let p = &m.params[0];
         let name = &p.name;
-        let d = decode(p, quote!(root));
+        let d = decode(p, &param_ty[0], quote!(root));
         vec![quote!(let #name = #d.map_err(#k::host::HostError::BadInput)?;)]
     } else {
         let mut out = vec![quote! {
             let children = dec.enter_tuple(root, #n).map_err(#k::host::HostError::BadInput)?;
         }];
-        for (i, p) in m.params.iter().enumerate() {
+        for (i, (p, ty)) in m.params.iter().zip(param_ty).enumerate() {
             let name = &p.name;
             // `enter_tuple` checked the arity; an index past the end would
             // only fail to decode, never panic.
-            let d = decode(p, quote!(children.get(#i).unwrap_or(u32::MAX)));
+            let d = decode(p, ty, quote!(children.get(#i).unwrap_or(u32::MAX)));
             out.push(quote!(let #name = #d.map_err(#k::host::HostError::BadInput)?;));
         }
         out.push(quote!(dec.leave(root);));

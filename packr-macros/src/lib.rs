@@ -45,6 +45,48 @@ use proc_macro::TokenStream;
 /// # Ok::<(), packr::host::RegistrationError>(())
 /// ```
 ///
+/// # What it generates
+///
+/// The impl block itself is kept as written (minus the `#[host(...)]`
+/// attributes), so its methods stay callable from Rust. Next to it, and
+/// nothing else (no new names in your module):
+///
+/// | item | what |
+/// |---|---|
+/// | `impl packr::HostInterface<S> for Type` | for every store type `S`, or for the one store named by a `cx: &mut Ctx<'_, Store>` parameter |
+/// | `<Type as HostInterface<S>>::INTERFACE` | the interface path given to the attribute, the import module of every function |
+/// | `Type::add_to_linker(&mut HostBuilder<S>, get: fn(&mut S) -> &mut Type)` | registers every method (sync ones with `func`/`func_trappable`, `async fn`s with `func_async`) under its WIT name; `Err(RegistrationError)` if a name is already registered |
+/// | `<Type as HostInterface<S>>::functions()` | one `FunctionDesc` per method: WIT name, parameter names and WIT types, result type, whether it is async; `Display` reads like WIT |
+///
+/// ```
+/// use packr::HostInterface;
+/// use packr::host::HostBuilder;
+///
+/// struct Clock { now: u64 }
+///
+/// #[packr::host_interface("theater:simple/timer")]
+/// impl Clock {
+///     fn now(&self) -> u64 { self.now }
+///     #[host(skip)]
+///     fn set(&mut self, now: u64) { self.now = now } // plain Rust, not registered
+/// }
+///
+/// assert_eq!(<Clock as HostInterface<Clock>>::INTERFACE, "theater:simple/timer");
+/// let described: Vec<String> = <Clock as HostInterface<Clock>>::functions()
+///     .iter().map(ToString::to_string).collect();
+/// assert_eq!(described, ["now: func() -> u64"]);
+///
+/// let mut host = HostBuilder::<Clock>::new();
+/// Clock::add_to_linker(&mut host, |clock| clock)?;   // the handler is the store
+/// assert_eq!(host.functions().len(), 1);
+/// let mut clock = Clock { now: 0 };
+/// clock.set(7);                                      // the impl is still there
+/// assert_eq!(clock.now(), 7);
+/// # Ok::<(), packr::host::RegistrationError>(())
+/// ```
+///
+/// # Rules
+///
 /// * WIT names are the method names in kebab-case; `#[host(name = "...")]`
 ///   overrides, `#[host(skip)]` leaves a method out.
 /// * Receivers are `&self` or `&mut self`: the handler lives in the store
@@ -63,16 +105,21 @@ use proc_macro::TokenStream;
 ///   impl against the interface's declaration in that WIT+ file (relative
 ///   to the crate root) at compile time: an undeclared function, a
 ///   parameter or result of another type, a missing function are errors
-///   on the offending method, parameter or result.
+///   on the offending method, parameter or result. A user type standing
+///   for a WIT named type must have its structure too (record fields and
+///   their types, variant and enum cases, their order and payloads): the
+///   compiler checks its `#[derive(GraphValue)]` against the declaration
+///   and reports what differs on the type in the signature.
+/// * `crate = "path"` names the facade when it is not `::packr` (a
+///   re-export).
 #[proc_macro_attribute]
 pub fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::host_interface(attr.into(), item.into()).into()
 }
 
-/// Generates Rust bindings from a WIT+ world: a type per WIT type (deriving
-/// `GraphValue`, WIT names on the wire), per imported interface a `Host`
-/// trait and its `add_to_linker(builder, get)`, and per exported interface
-/// an `Exports` handle with typed `call_*` methods.
+/// Generates Rust bindings from a WIT+ world: the types, a `Host` trait
+/// and `add_to_linker` per imported interface, and typed calls into the
+/// guest per export.
 ///
 /// ```
 /// // The path is relative to the root of the crate that invokes the macro
@@ -93,22 +140,120 @@ pub fn host_interface(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///     }
 /// }
 ///
-/// fn main() -> Result<(), packr::host::RegistrationError> {
+/// fn main() -> Result<(), Box<dyn std::error::Error>> {
 ///     let mut builder = packr::host::HostBuilder::<Mirror>::new();
 ///     host::add_to_linker(&mut builder, |store| store)?;
+///
+///     // `run` is exported by the world itself: `MirrorExports`.
+///     let engine = packr::engine::Engine::default();
+///     let guest = include_str!("../../tests/guests/mirror.wat");
+///     let module = packr::engine::Module::from_wat(&engine, guest)?;
+///     let mut instance = engine.link(&module, &builder)?.instantiate(Mirror)?;
+///     let tree = Tree::Many(vec![Tree::Leaf(1), Tree::Leaf(2)]);
+///     assert_eq!(MirrorExports::new(&mut instance).call_run(tree.clone())?, tree);
 ///     Ok(())
 /// }
 /// ```
 ///
-/// The long form takes options: `packr::bindgen!({ path: "wit/theater.wit+",
-/// world: "actor", async: ["runtime.shutdown"] })`, where `world` picks
-/// one of several worlds, `async` and `trappable` list imported functions
-/// (`"iface.func"`) that become `async fn` or return `Result<_, Trap>`,
-/// `derives` adds derives to every generated type, and `with` maps a WIT
-/// type to an existing Rust type.
+/// # What it generates
 ///
-/// Paths are relative to the crate root; editing the file rebuilds. WIT+
-/// mistakes are compile errors with the file position.
+/// For a world `w` of the package in the file, at the call site:
+///
+/// | item | when | what |
+/// |---|---|---|
+/// | `mod iface` | every interface of the package | named after the interface in snake_case (`types`, `host`, `runtime`); holds the items below |
+/// | `iface::Name` (struct, enum) | every `record`, `variant`, `enum`, `flags` of the interface | see the type table below; deriving `GraphValue, Debug, Clone, PartialEq` plus `derives`, with WIT names on the wire and doc comments from the WIT+ file |
+/// | `iface::Name` (type alias) | every `type` alias, every type the interface `use`s, every `with` type | `pub type Name = ...` |
+/// | `iface::Host` | the world imports the interface | a trait with one method per function, `fn name(&mut self, params...) -> R`; functions listed in `async` return `impl Future<Output = R> + Send`, those in `trappable` return `Result<R, packr::Trap>` |
+/// | `iface::add_to_linker(builder, get)` | the world imports the interface | registers a `U: Host` on `&mut HostBuilder<T>`, reached through `get: fn(&mut T) -> &mut U` (`\|s\| s` when the handler is the store); `Result<(), RegistrationError>` |
+/// | `iface::Exports<'i, T>` | the world exports the interface | `Exports::new(&mut Instance<T>)`; per function `call_name(args...) -> Result<R, engine::Error>` and `async fn call_name_async(args...)` for guests that import async host functions |
+/// | `WExports<'i, T>` | the world exports functions directly | the same methods at the top level, named after the world in UpperCamelCase (world `mirror` → `MirrorExports`) |
+///
+/// Functions, fields and modules are named in snake_case, types and cases
+/// in UpperCamelCase; a Rust keyword gets a trailing `_` (`self` →
+/// `self_`). Types are WIT → Rust:
+///
+/// | WIT | Rust |
+/// |---|---|
+/// | `bool`, `u8`…`u64`, `s8`…`s64`, `f32`, `f64`, `char` | `bool`, `u8`…`u64`, `i8`…`i64`, `f32`, `f64`, `char` |
+/// | `string`, `list<T>`, `option<T>`, `tuple<…>` | `String`, `Vec<T>`, `Option<T>`, a tuple |
+/// | `result<T, E>` | `Result<T, E>`; a missing side is `()` |
+/// | `value` | `packr::Value` |
+/// | `record` | a struct with `pub` fields |
+/// | `variant` | an enum, one tuple variant per case with a payload |
+/// | `enum` | a fieldless enum |
+/// | `flags` | a `Copy` bit set: one `const` per flag, `empty`, `all`, `bits`, `from_bits` (refuses undeclared bits), `is_empty`, `contains`, `insert`, `remove`, and `\|`, `&`, `\|=` |
+///
+/// A recursive type is boxed only where the recursion does not already go
+/// through a `Vec`.
+///
+/// ```
+/// packr::bindgen!({ path: "../wit/theater.wit+", world: "actor", async: ["runtime.shutdown"] });
+///
+/// // One `Host` trait and `add_to_linker` per imported interface.
+/// #[derive(Default)]
+/// struct Actor { lines: Vec<String> }
+///
+/// impl runtime::Host for Actor {
+///     fn log(&mut self, msg: String) { self.lines.push(msg) }
+///     fn self_(&mut self) -> String { "actor-1".into() }          // WIT `self`
+///     async fn shutdown(&mut self, _data: Option<Vec<u8>>) -> Result<(), String> {
+///         Ok(())                                                  // listed in `async`
+///     }
+/// }
+/// impl store::Host for Actor {
+///     fn store(&mut self, _id: String, _content: Vec<u8>) -> Result<String, String> {
+///         Err("read-only".into())
+///     }
+///     fn load(&mut self, _id: String, key: String) -> Result<Vec<u8>, String> { Err(key) }
+/// }
+/// impl timer::Host for Actor {
+///     fn now(&mut self) -> u64 { 0 }
+/// }
+///
+/// struct Store { actor: Actor }
+///
+/// // The exported interface `actor`: `actor::Exports`, one `call_*` per
+/// // function. The outer `Result` is the call (a trap, a bad output), the
+/// // inner one the WIT `result<list<u8>, string>` the guest returned.
+/// fn start(
+///     instance: &mut packr::engine::Instance<Store>,
+/// ) -> Result<Result<Vec<u8>, String>, packr::engine::Error> {
+///     actor::Exports::new(instance).call_init(None)
+/// }
+///
+/// fn main() -> Result<(), packr::host::RegistrationError> {
+///     // Types of `interface types`, `use`d by the others.
+///     let reply = types::Reply { body: Some(types::Message::Text("hi".into())), stop: false };
+///     assert!(!reply.stop);
+///
+///     let mut host = packr::host::HostBuilder::<Store>::new();
+///     runtime::add_to_linker(&mut host, |s| &mut s.actor)?;
+///     store::add_to_linker(&mut host, |s| &mut s.actor)?;
+///     timer::add_to_linker(&mut host, |s| &mut s.actor)?;
+///     assert_eq!(host.functions().len(), 6);
+///     let _ = start;
+///     Ok(())
+/// }
+/// ```
+///
+/// # Options
+///
+/// The long form takes options, as wasmtime's `bindgen!` does:
+///
+/// * `path`: the WIT+ file or folder, relative to the crate root; editing
+///   it rebuilds.
+/// * `world`: which world, when the package has several.
+/// * `async`: `true`, or the imported functions (`"iface.func"`) whose
+///   `Host` methods are `async fn`.
+/// * `trappable`: the same for methods that return `Result<R, packr::Trap>`.
+/// * `derives`: extra derives for every generated type.
+/// * `with`: `{ "ns:pkg/iface.type" => path }` uses an existing Rust type
+///   (which must be a `GraphValue` with that WIT name) instead of
+///   generating one.
+///
+/// WIT+ mistakes and options naming nothing in the world are compile
+/// errors with the file position, on the offending literal.
 #[proc_macro]
 pub fn bindgen(input: TokenStream) -> TokenStream {
     bindgen::bindgen(input.into()).into()

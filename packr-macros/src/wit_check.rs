@@ -10,25 +10,38 @@
 //! type of the same name in kebab-case (`ContainerSpec` ↔ `container-spec`).
 //! A Rust name the package does not know (a type alias) is given the
 //! benefit of the doubt; its `GraphValue` impl still has to fit the wire.
+//!
+//! A user type matched by name is then checked for structure: record fields
+//! (wire names and types), variant and enum cases (tags and payloads),
+//! flags. The macro cannot see the type's definition (only the impl's
+//! tokens), so it emits a constant assertion comparing the type's
+//! `GraphValue::SHAPE` (which `#[derive(GraphValue)]` fills in from the
+//! definition) with the declaration, spanned at the user's type in the
+//! signature: rustc evaluates it where the definition is known and the
+//! failing case's message says what differs (see `packr::abi::shape`).
 
 use crate::args::Args;
 use crate::method::{Borrow, Method, Ret, generic_args};
-use packr_runtime::wit::{Function, Interface, Package, Type, TypeDefKind};
-use quote::ToTokens;
+use packr_runtime::wit::{Function, Interface, Package, Type, TypeDef, TypeDefKind};
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote, quote_spanned};
+use std::cell::RefCell;
+use syn::spanned::Spanned;
 
 /// The files the declaration came from, for `include_str!` (so editing
-/// them rebuilds), or the errors found.
+/// them rebuilds), and the structure assertions for the named types the
+/// impl uses; or the errors found.
 pub(crate) fn check(
     args: &Args,
     wit: &syn::LitStr,
     methods: &[Method],
     errors: &mut Vec<syn::Error>,
-) -> Vec<String> {
+) -> (Vec<String>, TokenStream) {
     let (pkg, path) = match crate::paths::load(wit) {
         Ok(loaded) => loaded,
         Err(e) => {
             errors.push(e);
-            return Vec::new();
+            return (Vec::new(), TokenStream::new());
         }
     };
     let Some(iface) = pkg
@@ -49,9 +62,13 @@ pub(crate) fn check(
                 declared.join(", ")
             ),
         ));
-        return Vec::new();
+        return (Vec::new(), TokenStream::new());
     };
-    let checker = Checker { pkg: &pkg, iface };
+    let checker = Checker {
+        pkg: &pkg,
+        iface,
+        matched: RefCell::new(Vec::new()),
+    };
     for m in methods {
         match iface.function(&m.wit) {
             None => errors.push(syn::Error::new(
@@ -78,7 +95,8 @@ pub(crate) fn check(
             ));
         }
     }
-    crate::paths::sources(&path)
+    let shapes = checker.shape_checks(&args.krate);
+    (crate::paths::sources(&path), shapes)
 }
 
 fn names(iface: &Interface) -> String {
@@ -93,10 +111,13 @@ fn names(iface: &Interface) -> String {
 struct Checker<'p> {
     pkg: &'p Package,
     iface: &'p Interface,
+    /// User types matched by name to a WIT named type (the first place each
+    /// appears), whose structure the compiler checks.
+    matched: RefCell<Vec<(syn::Type, &'p TypeDef)>>,
 }
 
-impl Checker<'_> {
-    fn method(&self, m: &Method, decl: &Function, errors: &mut Vec<syn::Error>) {
+impl<'p> Checker<'p> {
+    fn method(&self, m: &Method, decl: &'p Function, errors: &mut Vec<syn::Error>) {
         let q = &self.iface.qualified;
         if m.params.len() != decl.params.len() {
             errors.push(syn::Error::new(
@@ -155,7 +176,7 @@ impl Checker<'_> {
 
     /// Follows `type` aliases (and `use`) to the type itself, collecting
     /// the names met on the way.
-    fn resolve<'t>(&'t self, mut ty: &'t Type, names: &mut Vec<&'t str>) -> &'t Type {
+    fn resolve(&self, mut ty: &'p Type, names: &mut Vec<&'p str>) -> &'p Type {
         for _ in 0..64 {
             let Type::Named(r) = ty else { return ty };
             let Some(def) = self.pkg.resolve(r) else {
@@ -171,7 +192,7 @@ impl Checker<'_> {
     }
 
     /// True when the Rust type can be the WIT type (or cannot be told).
-    fn same(&self, rust: &syn::Type, wit: &Type) -> bool {
+    fn same(&self, rust: &syn::Type, wit: &'p Type) -> bool {
         let mut names = Vec::new();
         let wit = self.resolve(wit, &mut names);
         match rust {
@@ -244,6 +265,11 @@ impl Checker<'_> {
                 // the package does not know may be a Rust alias.
                 let kebab = kebab_case(&ident);
                 if names.iter().any(|n| *n == kebab) {
+                    if let Type::Named(r) = wit
+                        && let Some(def) = self.pkg.resolve(r)
+                    {
+                        self.matched_type(rust, def);
+                    }
                     return true;
                 }
                 !self.known_type(&kebab)
@@ -251,10 +277,187 @@ impl Checker<'_> {
         }
     }
 
-    fn side(&self, rust: &syn::Type, wit: Option<&Type>) -> bool {
+    fn side(&self, rust: &syn::Type, wit: Option<&'p Type>) -> bool {
         match wit {
             Some(w) => self.same(rust, w),
             None => is_unit(rust),
+        }
+    }
+
+    fn matched_type(&self, rust: &syn::Type, def: &'p TypeDef) {
+        let mut matched = self.matched.borrow_mut();
+        let spelled_now = spelled(rust);
+        if !matched.iter().any(|(t, _)| spelled(t) == spelled_now) {
+            matched.push((rust.clone(), def));
+        }
+    }
+
+    /// One constant assertion per matched user type; the first difference
+    /// found is the panic, spanned at the user's type, that rustc reports.
+    fn shape_checks(&self, k: &syn::Path) -> TokenStream {
+        let s = quote!(#k::abi::shape);
+        let mut out = TokenStream::new();
+        for (rust, def) in self.matched.borrow().iter() {
+            let user = spelled(rust);
+            let wit = &def.name;
+            let decl = declaration(def);
+            let head = format!("`{user}` does not match WIT `{wit}` (`{decl}`)");
+            let (compare, arms) = match &def.kind {
+                TypeDefKind::Record(fields) => {
+                    let expected = fields.iter().map(|f| {
+                        let (name, shape) = (&f.name, self.shape(&f.ty, &s));
+                        quote!((#name, &#shape))
+                    });
+                    let mut arms: Vec<(TokenStream, String)> = fields
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, f)| {
+                            let n = &f.name;
+                            [
+                                (quote!(Missing(#i)), format!("{head}: it has no field `{n}` on the wire (fields travel by name: add the field, or `#[graph(rename = \"{n}\")]` to the one it is)")),
+                                (quote!(Type(#i)), format!("{head}: its field `{n}` must be `{}`", f.ty)),
+                            ]
+                        })
+                        .collect();
+                    arms.push((
+                        quote!(Kind),
+                        format!(
+                            "{head}: WIT `{wit}` is a record, `{user}` is another kind of type"
+                        ),
+                    ));
+                    arms.push((
+                        quote!(Extra),
+                        format!("{head}: `{user}` has fields WIT `{wit}` does not declare"),
+                    ));
+                    let compare = quote!(#s::record_difference(&<#rust as #k::GraphValue>::SHAPE, &[#(#expected),*]));
+                    (compare, arms)
+                }
+                TypeDefKind::Variant(_) | TypeDefKind::Enum(_) => {
+                    let cases: Vec<(String, Option<&Type>)> = match &def.kind {
+                        TypeDefKind::Variant(cases) => cases
+                            .iter()
+                            .map(|c| (c.name.clone(), c.payload.as_ref()))
+                            .collect(),
+                        TypeDefKind::Enum(names) => {
+                            names.iter().map(|n| (n.clone(), None)).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    let kind = if matches!(def.kind, TypeDefKind::Enum(_)) {
+                        "an enum"
+                    } else {
+                        "a variant"
+                    };
+                    let expected = cases.iter().map(|(name, payload)| match payload {
+                        Some(t) => {
+                            let shape = self.shape(t, &s);
+                            quote!((#name, ::core::option::Option::Some(&#shape)))
+                        }
+                        None => quote!((#name, ::core::option::Option::None)),
+                    });
+                    let mut arms: Vec<(TokenStream, String)> = cases
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, (n, payload))| {
+                            let payload = match payload {
+                                Some(t) => format!("carries a `{t}`"),
+                                None => "carries nothing".to_string(),
+                            };
+                            [
+                                (quote!(Missing(#i)), format!("{head}: it has no case `{n}` (case {i} of {} cases)", cases.len())),
+                                (quote!(Tag(#i)), format!("{head}: its case `{n}` does not travel as tag {i}, its position in WIT: declare the cases in WIT order")),
+                                (quote!(Type(#i)), format!("{head}: its case `{n}` must be the one that {payload}")),
+                            ]
+                        })
+                        .collect();
+                    arms.push((quote!(Kind), format!("{head}: WIT `{wit}` is {kind}, `{user}` is another kind of type (an enum)")));
+                    arms.push((
+                        quote!(Extra),
+                        format!("{head}: `{user}` has cases WIT `{wit}` does not declare"),
+                    ));
+                    let compare = quote!(#s::variant_difference(&<#rust as #k::GraphValue>::SHAPE, &[#(#expected),*]));
+                    (compare, arms)
+                }
+                TypeDefKind::Flags(names) => {
+                    let mut arms: Vec<(TokenStream, String)> = names
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| {
+                            (
+                                quote!(Missing(#i)),
+                                format!("{head}: its flag {i} is not `{n}`"),
+                            )
+                        })
+                        .collect();
+                    arms.push((
+                        quote!(Kind),
+                        format!("{head}: WIT `{wit}` is flags, `{user}` is another kind of type"),
+                    ));
+                    arms.push((
+                        quote!(Extra),
+                        format!("{head}: `{user}` has flags WIT `{wit}` does not declare"),
+                    ));
+                    let compare = quote!(#s::flags_difference(&<#rust as #k::GraphValue>::SHAPE, &[#(#names),*]));
+                    (compare, arms)
+                }
+                TypeDefKind::Alias(_) => continue,
+            };
+            let arms = arms.iter().map(|(pat, msg)| quote_spanned!(rust.span()=> #s::Difference::#pat => ::core::panic!("{}", #msg),));
+            out.extend(quote_spanned! {rust.span()=>
+                const _: () = match #compare {
+                    #(#arms)*
+                    _ => {}
+                };
+            });
+        }
+        out
+    }
+
+    /// The declared type as a `Shape` constant: named types by name (their
+    /// structure is their own check), aliases followed.
+    fn shape(&self, ty: &'p Type, s: &TokenStream) -> TokenStream {
+        let mut names = Vec::new();
+        let ty = self.resolve(ty, &mut names);
+        let unit = quote!(#s::Shape::Tuple(&[]));
+        match ty {
+            Type::Bool => quote!(#s::Shape::Bool),
+            Type::U8 => quote!(#s::Shape::U8),
+            Type::U16 => quote!(#s::Shape::U16),
+            Type::U32 => quote!(#s::Shape::U32),
+            Type::U64 => quote!(#s::Shape::U64),
+            Type::S8 => quote!(#s::Shape::S8),
+            Type::S16 => quote!(#s::Shape::S16),
+            Type::S32 => quote!(#s::Shape::S32),
+            Type::S64 => quote!(#s::Shape::S64),
+            Type::F32 => quote!(#s::Shape::F32),
+            Type::F64 => quote!(#s::Shape::F64),
+            Type::Char => quote!(#s::Shape::Char),
+            Type::String => quote!(#s::Shape::String),
+            Type::List(t) => {
+                let t = self.shape(t, s);
+                quote!(#s::Shape::List(&#t))
+            }
+            Type::Option(t) => {
+                let t = self.shape(t, s);
+                quote!(#s::Shape::Option(&#t))
+            }
+            Type::Result { ok, err } => {
+                let side = |t: &'p Option<Box<Type>>| match t {
+                    Some(t) => self.shape(t, s),
+                    None => unit.clone(),
+                };
+                let (ok, err) = (side(ok), side(err));
+                quote!(#s::Shape::Result(&#ok, &#err))
+            }
+            Type::Tuple(items) => {
+                let items = items.iter().map(|t| self.shape(t, s));
+                quote!(#s::Shape::Tuple(&[#(&#items),*]))
+            }
+            Type::Named(r) => {
+                let name = &r.name;
+                quote!(#s::Shape::Named(#name))
+            }
+            _ => quote!(#s::Shape::Unknown),
         }
     }
 
@@ -281,6 +484,33 @@ fn spelled(t: &syn::Type) -> String {
         s = s.replace(from, to);
     }
     s
+}
+
+/// `record config { level: u8 }`, as the message quotes the declaration.
+fn declaration(def: &TypeDef) -> String {
+    let (kind, members): (&str, Vec<String>) = match &def.kind {
+        TypeDefKind::Record(fields) => (
+            "record",
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.name, f.ty))
+                .collect(),
+        ),
+        TypeDefKind::Variant(cases) => (
+            "variant",
+            cases
+                .iter()
+                .map(|c| match &c.payload {
+                    Some(t) => format!("{}({t})", c.name),
+                    None => c.name.clone(),
+                })
+                .collect(),
+        ),
+        TypeDefKind::Enum(names) => ("enum", names.clone()),
+        TypeDefKind::Flags(names) => ("flags", names.clone()),
+        TypeDefKind::Alias(t) => return format!("type {} = {t}", def.name),
+    };
+    format!("{kind} {} {{ {} }}", def.name, members.join(", "))
 }
 
 fn is_unit(t: &syn::Type) -> bool {

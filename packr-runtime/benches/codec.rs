@@ -1,4 +1,4 @@
-//! Codec benchmarks: the codec-tree workload of `shared/BENCH.md` on the
+//! Codec benchmarks: the codec-tree workload (below) on the
 //! typed and dynamic paths, and `list<u8>` 64 KiB.
 //!
 //! `cargo bench -p packr-runtime --bench codec`. Throughput is reported in

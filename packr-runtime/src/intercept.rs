@@ -110,9 +110,9 @@ impl std::error::Error for InterceptError {
 /// }
 /// ```
 ///
-/// The trait has `Any` as a supertrait, so a `Box<dyn CallInterceptor>`
-/// taken back from an instance upcasts to `Box<dyn Any + Send>` and
-/// downcasts to the concrete type (to read a recorder's log).
+/// The trait has `Any` as a supertrait, so an instance gives an installed
+/// interceptor back as its concrete type (`Instance::take_interceptor_as`,
+/// `Instance::interceptor_as`), to read what it collected.
 pub trait CallInterceptor: std::any::Any + Send {
     /// Called before the call runs; may short-circuit a host call with
     /// recorded output bytes.

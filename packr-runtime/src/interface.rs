@@ -129,3 +129,26 @@ pub fn borrow_bytes<'a>(dec: &mut Decoder<'a>, index: u32) -> Result<&'a [u8], A
     }
     Ok(data)
 }
+
+/// `Self` is `T`: lets `#[host_interface]` write a registration generic over
+/// each of a method's types (so rustc blames the one that is not a
+/// `GraphValue` on its own token) and still call the method with them.
+#[doc(hidden)]
+pub trait Same<T> {
+    /// `self` as `T`.
+    fn same(self) -> T;
+    /// `T` as `Self`.
+    fn back(value: T) -> Self;
+}
+
+impl<T> Same<T> for T {
+    #[inline(always)]
+    fn same(self) -> T {
+        self
+    }
+
+    #[inline(always)]
+    fn back(value: T) -> T {
+        value
+    }
+}

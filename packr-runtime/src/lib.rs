@@ -15,4 +15,5 @@ pub mod host;
 pub mod intercept;
 pub mod interface;
 pub mod record;
+pub mod trace;
 pub mod wit;

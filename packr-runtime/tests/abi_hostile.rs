@@ -1,4 +1,4 @@
-//! Hostile buffers: every rejection ABI.md lists, every limit, and the
+//! Hostile buffers: every rejection docs/abi.md §1.7 lists, every limit, and the
 //! valid-but-unusual layouts a decoder must still accept. Each case runs
 //! through the dynamic decoder and, where a typed target makes sense, the
 //! typed one too.

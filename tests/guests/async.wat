@@ -2,7 +2,7 @@
 ;; own input bytes to one host function and returns that function's output.
 ;; A negative status from the host traps the guest (`unreachable`).
 ;;
-;; Imports (Graph ABI, ABI.md §2):
+;; Imports (Graph ABI, docs/abi.md §3):
 ;;   example:host/counter.bump(by: u32) -> u32        async
 ;;   example:host/counter.panic(x) -> x                async, panics
 ;;   example:host/counter.big(n: u32) -> list<u8>     async, large result

@@ -1,4 +1,4 @@
-;; A "fixed-base" guest (ABI.md §2, generation 3): it imports its memory
+;; A "fixed-base" guest (docs/abi.md §5.3): it imports its memory
 ;; and its allocator from the host and exports `__heap_base`; it exports no
 ;; `memory`, `__pack_alloc` or `__pack_free`.
 ;;

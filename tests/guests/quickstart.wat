@@ -1,6 +1,6 @@
 ;; The quickstart guest: calls two host functions and echoes values back.
 ;;
-;; Imports (Graph ABI, ABI.md §2):
+;; Imports (Graph ABI, docs/abi.md §3):
 ;;   example:host/log.log(msg: string)
 ;;   example:host/math.add(a: s32, b: s32) -> s32
 ;; Exports:

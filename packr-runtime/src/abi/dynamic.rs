@@ -5,7 +5,7 @@ use super::{
     AbiError, AbiErrorKind, Decoder, Encoder, GraphValue, Kind, Name, Reader, Value, ValueType,
 };
 
-/// Writes the type descriptor of `ty` (ABI.md §1).
+/// Writes the type descriptor of `ty` (docs/abi.md §1.4).
 ///
 /// ```
 /// use packr_runtime::abi::{write_value_type, ValueType};

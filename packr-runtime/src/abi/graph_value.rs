@@ -1,6 +1,7 @@
 //! The typed fast path: Rust types that encode straight into a CGRF buffer
 //! and decode straight out of one, with no intermediate [`Value`](super::Value).
 
+use super::shape::Shape;
 use super::{AbiError, AbiErrorKind, Decoder, Encoder, Kind, Limits, flat};
 
 /// A Rust type that crosses the Graph ABI.
@@ -23,7 +24,7 @@ use super::{AbiError, AbiErrorKind, Decoder, Encoder, Kind, Limits, flat};
     note = "supported out of the box: bool, integers, f32/f64, char, String, Vec<T>, [T; N], Option<T>, Result<T, E>, Box<T>, tuples, maps, sets and packr::abi::Value"
 )]
 pub trait GraphValue: Sized {
-    /// Writes this type's descriptor (ABI.md §1). `sample` is a value of
+    /// Writes this type's descriptor (docs/abi.md §1.4). `sample` is a value of
     /// the type when one is at hand; only types whose descriptor depends on
     /// the value (the dynamic [`Value`](super::Value)) look at it.
     fn write_type(sample: Option<&Self>, out: &mut Vec<u8>);
@@ -48,6 +49,16 @@ pub trait GraphValue: Sized {
             Err(_) => out.push('?'),
         }
     }
+
+    /// This type's structure, for compile-time checks against a WIT+
+    /// declaration (see [`shape`](super::shape)); `#[derive(GraphValue)]`
+    /// fills it in. [`Shape::Unknown`] passes every check.
+    const SHAPE: Shape = Shape::Unknown;
+
+    /// How another type's structure refers to this one: its structure,
+    /// except for named types (records, variants), which are referred to
+    /// by name so that recursive types stay finite.
+    const REF: Shape = Self::SHAPE;
 
     /// The array element kind when this type is a fixed-width primitive:
     /// lists of such types travel as one packed array node.
@@ -252,6 +263,7 @@ pub fn bounded_capacity<T>(count: usize) -> usize {
 macro_rules! fixed_width {
     ($($t:ty => $kind:ident, $n:literal;)*) => {$(
         impl GraphValue for $t {
+            const SHAPE: Shape = Shape::$kind;
             #[inline]
             fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
                 out.push(Kind::$kind as u8);
@@ -314,6 +326,7 @@ fixed_width! {
 }
 
 impl GraphValue for u8 {
+    const SHAPE: Shape = Shape::U8;
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::U8 as u8);
@@ -351,6 +364,7 @@ impl GraphValue for u8 {
 }
 
 impl GraphValue for bool {
+    const SHAPE: Shape = Shape::Bool;
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::Bool as u8);
@@ -397,6 +411,7 @@ impl GraphValue for bool {
 }
 
 impl GraphValue for char {
+    const SHAPE: Shape = Shape::Char;
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::Char as u8);
@@ -437,6 +452,7 @@ impl GraphValue for char {
 }
 
 impl GraphValue for String {
+    const SHAPE: Shape = Shape::String;
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::String as u8);
@@ -452,6 +468,7 @@ impl GraphValue for String {
 }
 
 impl<T: GraphValue> GraphValue for Vec<T> {
+    const SHAPE: Shape = Shape::List(&T::REF);
     fn wit_type(out: &mut String) {
         out.push_str("list<");
         T::wit_type(out);
@@ -474,6 +491,7 @@ impl<T: GraphValue> GraphValue for Vec<T> {
 }
 
 impl<T: GraphValue, const N: usize> GraphValue for [T; N] {
+    const SHAPE: Shape = Shape::List(&T::REF);
     fn wit_type(out: &mut String) {
         out.push_str("list<");
         T::wit_type(out);
@@ -499,6 +517,8 @@ impl<T: GraphValue, const N: usize> GraphValue for [T; N] {
 }
 
 impl<T: GraphValue> GraphValue for Box<T> {
+    const SHAPE: Shape = T::SHAPE;
+    const REF: Shape = T::REF;
     fn wit_type(out: &mut String) {
         T::wit_type(out);
     }
@@ -518,6 +538,7 @@ impl<T: GraphValue> GraphValue for Box<T> {
 }
 
 impl<T: GraphValue> GraphValue for Option<T> {
+    const SHAPE: Shape = Shape::Option(&T::REF);
     fn wit_type(out: &mut String) {
         out.push_str("option<");
         T::wit_type(out);
@@ -558,6 +579,7 @@ impl<T: GraphValue> GraphValue for Option<T> {
 }
 
 impl<T: GraphValue, E: GraphValue> GraphValue for Result<T, E> {
+    const SHAPE: Shape = Shape::Result(&T::REF, &E::REF);
     fn wit_type(out: &mut String) {
         let (ok, err) = (wit_type_of::<T>(), wit_type_of::<E>());
         let unit = |t: &str| t == "tuple<>";
@@ -601,6 +623,7 @@ impl<T: GraphValue, E: GraphValue> GraphValue for Result<T, E> {
 }
 
 impl GraphValue for () {
+    const SHAPE: Shape = Shape::Tuple(&[]);
     #[inline]
     fn write_type(_: Option<&Self>, out: &mut Vec<u8>) {
         out.push(Kind::Tuple as u8);
@@ -633,6 +656,7 @@ impl GraphValue for () {
 macro_rules! tuples {
     ($( $n:literal => ($($name:ident $idx:tt),+); )*) => {$(
         impl<$($name: GraphValue),+> GraphValue for ($($name,)+) {
+            const SHAPE: Shape = Shape::Tuple(&[$(&$name::REF),+]);
             fn wit_type(out: &mut String) {
                 let items: Vec<String> = vec![$( wit_type_of::<$name>() ),+];
                 out.push_str(&format!("tuple<{}>", items.join(", ")));

@@ -1,4 +1,4 @@
-//! Node kinds of the CGRF wire format (ABI.md §1).
+//! Node kinds of the CGRF wire format (docs/abi.md §1.3).
 
 /// The kind byte that starts every node, and the tag byte of type descriptors.
 ///

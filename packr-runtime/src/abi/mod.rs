@@ -32,6 +32,7 @@ mod graph_value;
 mod kind;
 mod limits;
 mod name;
+pub mod shape;
 mod value;
 
 pub use decoder::{Children, Decoder, Reader, RecordReader, VariantNode};

@@ -4,7 +4,7 @@ use std::fmt;
 
 use super::Name;
 
-/// The type of a value as carried in type descriptors (ABI.md §1).
+/// The type of a value as carried in type descriptors (docs/abi.md §1.4).
 ///
 /// Records and variants are identified by their type name only, as on the
 /// wire. `Display` spells types the way WIT does.

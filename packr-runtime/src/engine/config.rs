@@ -91,7 +91,7 @@ pub enum GuestErrors {
     Trap,
 }
 
-/// Which generation of guest the host serves (ABI.md §2): how host
+/// Which generation of guest the host serves (docs/abi.md §5): how host
 /// function results reach the guest.
 ///
 /// ```
@@ -131,7 +131,8 @@ pub enum GuestProfile {
     /// a bump allocator starting at `__heap_base` that grows the memory as
     /// needed; `dealloc` is a no-op.
     FixedBase {
-        /// Minimum pages of the host-created memory (ABI.md asks for 128).
+        /// Minimum pages of the host-created memory (docs/abi.md §5.3 asks
+        /// for 128).
         memory_pages: u32,
     },
 }

@@ -6,6 +6,7 @@ use super::{CoreValue, EngineConfig, Error, GuestProfile, HostCallError};
 use crate::abi::{self, GraphEncode, GraphValue, Value};
 use crate::host::HostFuture;
 use crate::intercept::{CallInfo, CallInterceptor, CallKind};
+use crate::trace::{self, CallSpan, Outcome};
 
 /// What an engine backend provides for one instance. Everything above it
 /// (export calls, scratch areas, interceptors) is written once.
@@ -237,10 +238,74 @@ impl<T: Send + 'static> Instance<T> {
         self.backend.state_mut().interceptor = Some(interceptor);
     }
 
-    /// Removes the interceptor and gives it back (downcast it through
-    /// `Box<dyn Any>` to read what it collected).
+    /// Removes the interceptor and gives it back, whatever its type (see
+    /// [`take_interceptor_as`](Self::take_interceptor_as) for a concrete one).
     pub fn take_interceptor(&mut self) -> Option<Box<dyn CallInterceptor>> {
         self.backend.state_mut().interceptor.take()
+    }
+
+    /// Removes the interceptor and gives it back as the concrete type `C`
+    /// (to read what a [`Recorder`](crate::record::Recorder) collected).
+    /// `None` when no interceptor is installed or it is not a `C`; an
+    /// interceptor of another type stays installed.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, Module};
+    /// use packr_runtime::host::HostBuilder;
+    /// use packr_runtime::record::{Recorder, Replayer};
+    /// let engine = Engine::default();
+    /// let module = Module::from_wat(&engine, "(module (memory (export \"memory\") 1))")?;
+    /// let mut instance = engine.link(&module, &HostBuilder::<()>::new())?.instantiate(())?;
+    /// instance.set_interceptor(Box::new(Recorder::new()));
+    /// assert!(instance.take_interceptor_as::<Replayer>().is_none(), "not a replayer");
+    /// let log = instance.take_interceptor_as::<Recorder>().expect("the recorder").finish();
+    /// assert!(log.is_empty());
+    /// assert!(instance.take_interceptor().is_none(), "taken");
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    pub fn take_interceptor_as<C: CallInterceptor>(&mut self) -> Option<C> {
+        self.interceptor_as::<C>()?;
+        let taken: Box<dyn std::any::Any + Send> = self.take_interceptor()?;
+        taken.downcast::<C>().ok().map(|c| *c)
+    }
+
+    /// The interceptor, borrowed as the concrete type `C`; `None` when none
+    /// is installed or it is not a `C`.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, Module};
+    /// use packr_runtime::host::HostBuilder;
+    /// use packr_runtime::record::Recorder;
+    /// let engine = Engine::default();
+    /// let module = Module::from_wat(&engine, "(module (memory (export \"memory\") 1))")?;
+    /// let mut instance = engine.link(&module, &HostBuilder::<()>::new())?.instantiate(())?;
+    /// assert!(instance.interceptor_as::<Recorder>().is_none());
+    /// instance.set_interceptor(Box::new(Recorder::new()));
+    /// assert_eq!(instance.interceptor_as::<Recorder>().map(Recorder::len), Some(0));
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    pub fn interceptor_as<C: CallInterceptor>(&self) -> Option<&C> {
+        let interceptor: &dyn std::any::Any = self.backend.state().interceptor.as_deref()?;
+        interceptor.downcast_ref::<C>()
+    }
+
+    /// The interceptor, mutably borrowed as the concrete type `C`.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, Module};
+    /// use packr_runtime::host::HostBuilder;
+    /// use packr_runtime::record::Recorder;
+    /// let engine = Engine::default();
+    /// let module = Module::from_wat(&engine, "(module (memory (export \"memory\") 1))")?;
+    /// let mut instance = engine.link(&module, &HostBuilder::<()>::new())?.instantiate(())?;
+    /// instance.set_interceptor(Box::new(Recorder::new()));
+    /// instance.interceptor_as_mut::<Recorder>().expect("a recorder").clear();
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    pub fn interceptor_as_mut<C: CallInterceptor>(&mut self) -> Option<&mut C> {
+        let interceptor: &mut dyn std::any::Any =
+            self.backend.state_mut().interceptor.as_deref_mut()?;
+        interceptor.downcast_mut::<C>()
     }
 
     /// Calls `handler` with every host-call failure of the guest's making
@@ -297,6 +362,14 @@ impl<T: Send + 'static> Instance<T> {
     /// output read from the result slots and both freed with `__pack_free`.
     pub fn call_raw(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
         self.refuse_sync(export)?;
+        let span = CallSpan::export(export, input.len());
+        let result = span.in_scope(|| self.run_export(export, input));
+        finish_export(&span, export, &result);
+        result
+    }
+
+    /// The body of [`call_raw`](Self::call_raw), inside its span.
+    fn run_export(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
         let (info, slots) = self.before_export(export, input)?;
         let len = input_len(input)?;
         let in_ptr = self.backend.alloc(len)?;
@@ -358,6 +431,14 @@ impl<T: Send + 'static> Instance<T> {
     /// [`call_raw`](Self::call_raw) for guests that import async host
     /// functions.
     pub async fn call_raw_async(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
+        let span = CallSpan::export(export, input.len());
+        let result = span.instrument(self.run_export_async(export, input)).await;
+        finish_export(&span, export, &result);
+        result
+    }
+
+    /// The body of [`call_raw_async`](Self::call_raw_async), inside its span.
+    async fn run_export_async(&mut self, export: &str, input: &[u8]) -> Result<Vec<u8>, Error> {
         let (info, slots) = self.before_export(export, input)?;
         let len = input_len(input)?;
         let in_ptr = self.backend.invoke_async(Invoke::Alloc(len)).await?;
@@ -611,6 +692,24 @@ fn area_capacity(len: i32) -> Result<u32, Error> {
         .checked_next_power_of_two()
         .filter(|&cap| cap <= i32::MAX as u32)
         .ok_or(Error::OutOfBounds { what: "input" })
+}
+
+/// Records how an export call ended on its span, with an event (inside
+/// the span) for a trap, fuel exhaustion or an expired deadline.
+#[inline(always)]
+fn finish_export(span: &CallSpan, export: &str, result: &Result<Vec<u8>, Error>) {
+    let (outcome, output_len) = match result {
+        Ok(output) => (Outcome::Ok, output.len()),
+        Err(Error::Trap { .. }) => (Outcome::Trap, 0),
+        Err(Error::OutOfFuel) => (Outcome::OutOfFuel, 0),
+        Err(Error::DeadlineExceeded) => (Outcome::DeadlineExceeded, 0),
+        Err(Error::Guest { .. }) => (Outcome::GuestError, 0),
+        Err(_) => (Outcome::Error, 0),
+    };
+    if let Err(e) = result {
+        span.in_scope(|| trace::export_failure(export, outcome, e));
+    }
+    span.finish(outcome, output_len);
 }
 
 fn input_len(input: &[u8]) -> Result<i32, Error> {

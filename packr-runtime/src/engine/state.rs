@@ -70,7 +70,8 @@ pub(crate) fn range(mem_len: usize, ptr: i32, len: u32) -> Option<std::ops::Rang
     (end <= mem_len).then_some(start..end)
 }
 
-fn record<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String) -> String {
+fn record<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String, traps: bool) -> String {
+    crate::trace::host_failure(f.interface(), f.name(), &reason, traps);
     let err = HostCallError {
         interface: f.interface().to_string(),
         function: f.name().to_string(),
@@ -86,7 +87,8 @@ fn record<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String) -> S
 
 /// A fault of the guest's making: status -1 or a trap, per the policy.
 fn guest_fault<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String) -> Step {
-    let message = record(state, f, reason);
+    let traps = state.guest_errors == GuestErrors::Trap;
+    let message = record(state, f, reason, traps);
     match state.guest_errors {
         GuestErrors::Status => Step::Status(-1),
         GuestErrors::Trap => Step::Trap(message),
@@ -94,7 +96,7 @@ fn guest_fault<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String)
 }
 
 fn trap<T>(state: &mut CallState<T>, f: &HostFunction<T>, reason: String) -> Step {
-    Step::Trap(record(state, f, reason))
+    Step::Trap(record(state, f, reason, true))
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

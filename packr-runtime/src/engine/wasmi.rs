@@ -7,6 +7,7 @@ use super::{
     Signature,
 };
 use crate::host::{AsyncCodecFn, HostBody, HostBuilder, HostFunction, HostFuture};
+use crate::trace::CallSpan;
 use std::collections::HashMap;
 use std::sync::Arc;
 use wasmi::{Caller, Linker, Memory, Store, TypedFunc, TypedResumableCall};
@@ -28,6 +29,8 @@ struct Pending<T> {
     body: Arc<AsyncCodecFn<T>>,
     input: Vec<u8>,
     out: (i32, i32),
+    /// The host call's span, opened when the guest made the call.
+    span: CallSpan,
 }
 
 /// The host error that suspends a resumable call so an async host function
@@ -269,21 +272,26 @@ fn define<T: Send + 'static>(
                 &interface,
                 &name,
                 move |mut caller: Caller<'_, State<T>>, a: i32, b: i32, c: i32, d: i32| {
-                    let Some(memory) = caller.data().memory else {
-                        return finish(state::no_memory(&mut caller.data_mut().call, &f));
-                    };
-                    let (mem, st) = memory.data_and_store_mut(&mut caller);
-                    match state::host_call(&mut st.call, mem, &f, &*body, (a, b, c, d)) {
-                        Step::Allocate(len) => {
-                            let Some(ptr) = allocate(&mut caller, len, 8)? else {
-                                let st = caller.data_mut();
-                                return finish(state::no_allocator(&mut st.call, &f));
-                            };
-                            let (mem, st) = memory.data_and_store_mut(&mut caller);
-                            finish(state::finish_allocated(&mut st.call, mem, &f, ptr, c, d))
+                    let span = CallSpan::host(f.interface(), f.name(), b);
+                    let status = span.in_scope(|| {
+                        let Some(memory) = caller.data().memory else {
+                            return finish(state::no_memory(&mut caller.data_mut().call, &f));
+                        };
+                        let (mem, st) = memory.data_and_store_mut(&mut caller);
+                        match state::host_call(&mut st.call, mem, &f, &*body, (a, b, c, d)) {
+                            Step::Allocate(len) => {
+                                let Some(ptr) = allocate(&mut caller, len, 8)? else {
+                                    let st = caller.data_mut();
+                                    return finish(state::no_allocator(&mut st.call, &f));
+                                };
+                                let (mem, st) = memory.data_and_store_mut(&mut caller);
+                                finish(state::finish_allocated(&mut st.call, mem, &f, ptr, c, d))
+                            }
+                            step => finish(step),
                         }
-                        step => finish(step),
-                    }
+                    });
+                    span.finish_host(&status, caller.data().call.out.len());
+                    status
                 },
             )?;
         }
@@ -296,46 +304,55 @@ fn define<T: Send + 'static>(
                 &interface,
                 &name,
                 move |mut caller: Caller<'_, State<T>>, a: i32, b: i32, c: i32, d: i32| {
-                    let Some(memory) = caller.data().memory else {
-                        return finish(state::no_memory(&mut caller.data_mut().call, &f));
-                    };
-                    let (mem, st) = memory.data_and_store_mut(&mut caller);
-                    let (input, replayed) = match state::begin(&mut st.call, mem, &f, a, b) {
-                        Ok(begun) => begun,
-                        Err(step) => return finish(step),
-                    };
-                    match replayed {
-                        Some(out) => {
-                            let input = mem[input].to_vec();
-                            match state::deliver(&mut st.call, mem, &f, &input, out, (c, d)) {
-                                Step::Allocate(len) => {
-                                    let Some(ptr) = allocate(&mut caller, len, 8)? else {
-                                        let st = caller.data_mut();
-                                        return finish(state::no_allocator(&mut st.call, &f));
-                                    };
-                                    let (mem, st) = memory.data_and_store_mut(&mut caller);
-                                    finish(state::finish_allocated(
-                                        &mut st.call,
-                                        mem,
-                                        &f,
-                                        ptr,
-                                        c,
-                                        d,
-                                    ))
+                    let span = CallSpan::host(f.interface(), f.name(), b);
+                    let status = span.in_scope(|| {
+                        let Some(memory) = caller.data().memory else {
+                            return finish(state::no_memory(&mut caller.data_mut().call, &f));
+                        };
+                        let (mem, st) = memory.data_and_store_mut(&mut caller);
+                        let (input, replayed) = match state::begin(&mut st.call, mem, &f, a, b) {
+                            Ok(begun) => begun,
+                            Err(step) => return finish(step),
+                        };
+                        match replayed {
+                            Some(out) => {
+                                let input = mem[input].to_vec();
+                                match state::deliver(&mut st.call, mem, &f, &input, out, (c, d)) {
+                                    Step::Allocate(len) => {
+                                        let Some(ptr) = allocate(&mut caller, len, 8)? else {
+                                            let st = caller.data_mut();
+                                            return finish(state::no_allocator(&mut st.call, &f));
+                                        };
+                                        let (mem, st) = memory.data_and_store_mut(&mut caller);
+                                        finish(state::finish_allocated(
+                                            &mut st.call,
+                                            mem,
+                                            &f,
+                                            ptr,
+                                            c,
+                                            d,
+                                        ))
+                                    }
+                                    step => finish(step),
                                 }
-                                step => finish(step),
+                            }
+                            None => {
+                                st.pending = Some(Pending {
+                                    f: f.clone(),
+                                    body: body.clone(),
+                                    input: mem[input].to_vec(),
+                                    out: (c, d),
+                                    span: span.clone(),
+                                });
+                                Err(wasmi::Error::host(Suspend))
                             }
                         }
-                        None => {
-                            st.pending = Some(Pending {
-                                f: f.clone(),
-                                body: body.clone(),
-                                input: mem[input].to_vec(),
-                                out: (c, d),
-                            });
-                            Err(wasmi::Error::host(Suspend))
-                        }
+                    });
+                    // A parked call ends in `run_pending`, which finishes its span.
+                    if caller.data().pending.is_none() {
+                        span.finish_host(&status, caller.data().call.out.len());
                     }
+                    status
                 },
             )?;
         }
@@ -383,6 +400,17 @@ fn finish(step: Step) -> Result<i32, wasmi::Error> {
 /// Runs the parked async host call with the store state borrowed across
 /// its awaits and returns the status to resume the guest with.
 async fn run_pending<T: Send + 'static>(
+    store: &mut Store<State<T>>,
+    p: Pending<T>,
+) -> Result<i32, Error> {
+    let span = p.span.clone();
+    let status = span.instrument(complete_pending(store, p)).await;
+    span.finish_host(&status, store.data().call.out.len());
+    status
+}
+
+/// The body of [`run_pending`], inside the host call's span.
+async fn complete_pending<T: Send + 'static>(
     store: &mut Store<State<T>>,
     p: Pending<T>,
 ) -> Result<i32, Error> {

@@ -8,6 +8,7 @@ use super::{
 };
 use crate::host::HostFuture;
 use crate::host::{HostBody, HostBuilder, HostFunction};
+use crate::trace::CallSpan;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
@@ -407,25 +408,30 @@ fn define<T: Send + 'static>(
                 &interface,
                 &name,
                 move |mut caller: Caller<'_, State<T>>, a: i32, b: i32, c: i32, d: i32| {
-                    let Some(memory) = caller.data().memory else {
-                        return finish(state::no_memory(&mut caller.data_mut().call, &f));
-                    };
-                    let extent = call_extent(&caller.data().call, (a, b, c, d));
-                    let (mem, st) = guest_memory(&mut caller, memory, extent);
-                    match state::host_call(&mut st.call, mem, &f, &*body, (a, b, c, d)) {
-                        Step::Allocate(len) => {
-                            let ptr = match allocator(st) {
-                                None => return finish(state::no_allocator(&mut st.call, &f)),
-                                Some(Allocator::Bump) => bump(&mut caller, len, 8)?,
-                                Some(Allocator::Guest(alloc)) => {
-                                    alloc.call(&mut caller, len as i32)?
-                                }
-                            };
-                            let (mem, st) = memory.data_and_store_mut(&mut caller);
-                            finish(state::finish_allocated(&mut st.call, mem, &f, ptr, c, d))
+                    let span = CallSpan::host(f.interface(), f.name(), b);
+                    let status = span.in_scope(|| {
+                        let Some(memory) = caller.data().memory else {
+                            return finish(state::no_memory(&mut caller.data_mut().call, &f));
+                        };
+                        let extent = call_extent(&caller.data().call, (a, b, c, d));
+                        let (mem, st) = guest_memory(&mut caller, memory, extent);
+                        match state::host_call(&mut st.call, mem, &f, &*body, (a, b, c, d)) {
+                            Step::Allocate(len) => {
+                                let ptr = match allocator(st) {
+                                    None => return finish(state::no_allocator(&mut st.call, &f)),
+                                    Some(Allocator::Bump) => bump(&mut caller, len, 8)?,
+                                    Some(Allocator::Guest(alloc)) => {
+                                        alloc.call(&mut caller, len as i32)?
+                                    }
+                                };
+                                let (mem, st) = memory.data_and_store_mut(&mut caller);
+                                finish(state::finish_allocated(&mut st.call, mem, &f, ptr, c, d))
+                            }
+                            step => finish(step),
                         }
-                        step => finish(step),
-                    }
+                    });
+                    span.finish_host(&status, caller.data().call.out.len());
+                    status
                 },
             )?;
         }
@@ -438,42 +444,72 @@ fn define<T: Send + 'static>(
                       -> AbiFuture<'_> {
                     let (f, body) = (f.clone(), body.clone());
                     Box::new(async move {
-                        let Some(memory) = caller.data().memory else {
-                            return finish(state::no_memory(&mut caller.data_mut().call, &f));
-                        };
-                        let (mem, st) = memory.data_and_store_mut(&mut caller);
-                        let (input, replayed) = match state::begin(&mut st.call, mem, &f, a, b) {
-                            Ok(begun) => begun,
-                            Err(step) => return finish(step),
-                        };
-                        // Owned: guest memory is not borrowed across the await.
-                        let input = mem[input].to_vec();
-                        let out = match replayed {
-                            Some(out) => out,
-                            None => match state::run_async(&mut st.call.data, &*body, &input).await
-                            {
-                                Ok(out) => out,
-                                Err(failure) => {
-                                    let st = caller.data_mut();
-                                    return finish(state::async_failure(&mut st.call, &f, failure));
-                                }
-                            },
-                        };
-                        let (mem, st) = memory.data_and_store_mut(&mut caller);
-                        match state::deliver(&mut st.call, mem, &f, &input, out, (c, d)) {
-                            Step::Allocate(len) => {
-                                let ptr = match allocator(st) {
-                                    None => return finish(state::no_allocator(&mut st.call, &f)),
-                                    Some(Allocator::Bump) => bump(&mut caller, len, 8)?,
-                                    Some(Allocator::Guest(alloc)) => {
-                                        alloc.call_async(&mut caller, len as i32).await?
+                        let span = CallSpan::host(f.interface(), f.name(), b);
+                        let status = span
+                            .instrument(async {
+                                let Some(memory) = caller.data().memory else {
+                                    return finish(state::no_memory(
+                                        &mut caller.data_mut().call,
+                                        &f,
+                                    ));
+                                };
+                                let (mem, st) = memory.data_and_store_mut(&mut caller);
+                                let (input, replayed) =
+                                    match state::begin(&mut st.call, mem, &f, a, b) {
+                                        Ok(begun) => begun,
+                                        Err(step) => return finish(step),
+                                    };
+                                // Owned: guest memory is not borrowed across the await.
+                                let input = mem[input].to_vec();
+                                let out = match replayed {
+                                    Some(out) => out,
+                                    None => {
+                                        match state::run_async(&mut st.call.data, &*body, &input)
+                                            .await
+                                        {
+                                            Ok(out) => out,
+                                            Err(failure) => {
+                                                let st = caller.data_mut();
+                                                return finish(state::async_failure(
+                                                    &mut st.call,
+                                                    &f,
+                                                    failure,
+                                                ));
+                                            }
+                                        }
                                     }
                                 };
                                 let (mem, st) = memory.data_and_store_mut(&mut caller);
-                                finish(state::finish_allocated(&mut st.call, mem, &f, ptr, c, d))
-                            }
-                            step => finish(step),
-                        }
+                                match state::deliver(&mut st.call, mem, &f, &input, out, (c, d)) {
+                                    Step::Allocate(len) => {
+                                        let ptr = match allocator(st) {
+                                            None => {
+                                                return finish(state::no_allocator(
+                                                    &mut st.call,
+                                                    &f,
+                                                ));
+                                            }
+                                            Some(Allocator::Bump) => bump(&mut caller, len, 8)?,
+                                            Some(Allocator::Guest(alloc)) => {
+                                                alloc.call_async(&mut caller, len as i32).await?
+                                            }
+                                        };
+                                        let (mem, st) = memory.data_and_store_mut(&mut caller);
+                                        finish(state::finish_allocated(
+                                            &mut st.call,
+                                            mem,
+                                            &f,
+                                            ptr,
+                                            c,
+                                            d,
+                                        ))
+                                    }
+                                    step => finish(step),
+                                }
+                            })
+                            .await;
+                        span.finish_host(&status, caller.data().call.out.len());
+                        status
                     })
                 },
             )?;

@@ -310,20 +310,36 @@ fn divergence(
     }
 }
 
+/// The error a divergence raises, reported to `tracing` as it is raised.
+fn diverged(d: ReplayDivergence) -> InterceptError {
+    crate::trace::replay_divergence(&d);
+    d.into()
+}
+
 impl CallInterceptor for Replayer {
     fn before(&mut self, call: &CallInfo<'_>, input: &[u8]) -> Result<Intercept, InterceptError> {
         let index = self.position;
         let Some(r) = self.log.get(index) else {
             let kind = DivergenceKind::PastEnd;
-            return Err(divergence(index, kind, None, (*call, input)).into());
+            return Err(diverged(divergence(index, kind, None, (*call, input))));
         };
         if r.kind != call.kind || r.interface != call.interface || r.function != call.function {
             let kind = DivergenceKind::Call;
-            return Err(divergence(index, kind, Some((r, r.input)), (*call, input)).into());
+            return Err(diverged(divergence(
+                index,
+                kind,
+                Some((r, r.input)),
+                (*call, input),
+            )));
         }
         if r.input != input {
             let kind = DivergenceKind::Input;
-            return Err(divergence(index, kind, Some((r, r.input)), (*call, input)).into());
+            return Err(diverged(divergence(
+                index,
+                kind,
+                Some((r, r.input)),
+                (*call, input),
+            )));
         }
         self.position += 1;
         match call.kind {
@@ -369,11 +385,16 @@ impl CallInterceptor for Replayer {
             if let Some(expected) = &mut d.expected {
                 expected.summary = "no output (it failed when recorded)".into();
             }
-            return Err(d.into());
+            return Err(diverged(d));
         }
         if r.output != output {
             let kind = DivergenceKind::Output;
-            return Err(divergence(index, kind, Some((r, r.output)), (*call, output)).into());
+            return Err(diverged(divergence(
+                index,
+                kind,
+                Some((r, r.output)),
+                (*call, output),
+            )));
         }
         Ok(())
     }

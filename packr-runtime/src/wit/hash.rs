@@ -1,4 +1,4 @@
-//! Structural interface hashes (ABI.md §3), byte-compatible with the
+//! Structural interface hashes (docs/abi.md §7), byte-compatible with the
 //! reference implementation for every type it knows.
 
 use super::Package;

@@ -2,9 +2,9 @@
 //! host can tell a guest built from another version of an interface before
 //! it runs it.
 //!
-//! The blob is CGRF: a record `package-metadata` whose fields
+//! The format is docs/abi.md §6. The blob is CGRF: a record `package-metadata` whose fields
 //! `import-hashes` and `export-hashes` are lists of `interface-hash`
-//! records `{ name: string, hash: list<u8> }` (32 bytes, ABI.md §3), the
+//! records `{ name: string, hash: list<u8> }` (32 bytes, docs/abi.md §7), the
 //! fields the reference toolchain reads. Other fields (function
 //! signatures) are ignored. Guests keep it at the start of a data segment
 //! and export `__pack_types(out_ptr_ptr, out_len_ptr) -> status` pointing at
@@ -21,7 +21,7 @@ use std::fmt;
 pub struct InterfaceHash {
     /// The qualified interface name (`theater:simple/runtime`).
     pub name: String,
-    /// Its hash (ABI.md §3).
+    /// Its hash (docs/abi.md §7).
     pub hash: Hash,
 }
 

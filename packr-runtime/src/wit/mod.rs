@@ -247,7 +247,7 @@ impl Package {
         self.interface(&r.interface)?.type_def(&r.name)
     }
 
-    /// The structural hash of interface `name` (ABI.md §3).
+    /// The structural hash of interface `name` (docs/abi.md §7).
     pub fn interface_hash(&self, name: &str) -> Option<Hash> {
         let iface = self.interface(name)?;
         Some(hash::TypeHasher::new(self).interface(iface))

@@ -23,7 +23,7 @@ impl std::fmt::Display for PackageName {
 pub struct Interface {
     /// The bare name (`runtime`); the qualified one is `ns:pkg/runtime`.
     pub name: String,
-    /// The qualified name, as used for import module names (ABI.md §2).
+    /// The qualified name, as used for import module names (docs/abi.md §3.2).
     pub qualified: String,
     /// `///` comments.
     pub docs: String,
@@ -204,7 +204,7 @@ pub enum WorldItem {
     /// A whole interface, by qualified name (inline interfaces are added to
     /// the package under their own name).
     Interface(String),
-    /// A bare function (exported under its own name, ABI.md §2).
+    /// A bare function (exported under its own name, docs/abi.md §3.2).
     Function(Function),
 }
 

@@ -417,6 +417,7 @@ impl Parser {
         })
     }
 
+    /// A type: a built-in (every word of [`BUILTIN_TYPES`]) or a name.
     fn ty(&mut self) -> Result<Type, WitError> {
         let span = self.span();
         let Some(Tok::Ident(word)) = self.peek().cloned() else {
@@ -558,6 +559,14 @@ impl Parser {
 
 /// WIT identifiers: kebab-case words, each starting with a letter, each
 /// all lowercase or all uppercase.
+/// The words [`Parser::ty`] reads as built-in types (keep the two in step:
+/// a test checks each word here parses as a built-in). No user type may
+/// take one of these names.
+pub(crate) const BUILTIN_TYPES: &[&str] = &[
+    "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "float32", "f64",
+    "float64", "char", "string", "value", "list", "option", "tuple", "result",
+];
+
 pub(crate) fn valid_identifier(word: &str) -> bool {
     !word.is_empty()
         && word.split('-').all(|part| {

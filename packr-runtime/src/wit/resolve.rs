@@ -101,6 +101,7 @@ pub(crate) fn package(files: Vec<ParsedFile>, start_of_first: Span) -> Result<Pa
                         format!("interface `{}` has no type `{original}`", u.from),
                     ));
                 }
+                builtin_name(local, span)?;
                 if interfaces[i].types.iter().any(|d| &d.name == local) {
                     return Err(WitError::new(
                         span.clone(),
@@ -151,6 +152,7 @@ pub(crate) fn package(files: Vec<ParsedFile>, start_of_first: Span) -> Result<Pa
                 ));
             };
             for (original, local, nspan) in &u.names {
+                builtin_name(local, nspan)?;
                 if interfaces[t].type_def(original).is_none() {
                     return Err(WitError::new(
                         nspan.clone(),
@@ -245,6 +247,7 @@ fn scope(iface: &ParsedInterface, qualified: &str) -> Result<Interface, WitError
                 ),
             ));
         }
+        builtin_name(&def.name, &def.span)?;
         check_members(def)?;
         types.push(def.clone());
     }
@@ -269,6 +272,27 @@ fn scope(iface: &ParsedInterface, qualified: &str) -> Result<Interface, WitError
         functions,
         span: iface.span.clone(),
     })
+}
+
+/// A type cannot take the name of a built-in type: every use of the name
+/// means the built-in (`value` is the dynamic value), so the definition
+/// could never be referred to, and its Rust binding would clash with the
+/// built-in's (`types::Value` against `packr::Value`).
+fn builtin_name(name: &str, span: &Span) -> Result<(), WitError> {
+    if !super::parser::BUILTIN_TYPES.contains(&name) {
+        return Ok(());
+    }
+    let what = if name == "value" {
+        "the built-in dynamic value type"
+    } else {
+        "a built-in type"
+    };
+    Err(WitError::new(
+        span.clone(),
+        format!(
+            "a type cannot be named `{name}`: `{name}` is {what}, which every use of the name means; rename this type (e.g. `my-{name}`)"
+        ),
+    ))
 }
 
 /// Field, case and flag names are unique within their type.
@@ -377,4 +401,51 @@ fn alias_cycle(pkg: &Package, interface: &str, def: &TypeDef) -> Result<(), WitE
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parser::BUILTIN_TYPES;
+    use super::super::{Package, Type};
+
+    #[test]
+    fn a_type_named_like_a_builtin_is_refused_at_its_definition() {
+        let text = "package a:b;\ninterface i {\n    variant value { none, some(s64) }\n    f: func(v: value);\n}\n";
+        let err = Package::parse("v.wit+", text).unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.contains("v.wit+:3:13"), "at the name: {shown}");
+        assert!(
+            shown.contains("a type cannot be named `value`")
+                && shown.contains("built-in dynamic value type")
+                && shown.contains("rename"),
+            "{shown}"
+        );
+        for word in ["string", "list", "u8"] {
+            let text = format!("package a:b;\ninterface i {{ record {word} {{ x: u8 }} }}\n");
+            let err = Package::parse("v.wit+", &text).unwrap_err().to_string();
+            assert!(err.contains(&format!("cannot be named `{word}`")), "{err}");
+        }
+        // A renamed `use` cannot take the name either.
+        let text = "package a:b;\ninterface t { record r { x: u8 } }\ninterface i { use t.{r as value}; }\n";
+        let err = Package::parse("v.wit+", text).unwrap_err().to_string();
+        assert!(err.contains("cannot be named `value`"), "{err}");
+        // A name that merely contains a builtin is fine.
+        let text = "package a:b;\ninterface i { variant my-value { none, some(s64) } f: func(v: my-value); }\n";
+        assert!(Package::parse("v.wit+", text).is_ok());
+    }
+
+    #[test]
+    fn every_reserved_word_parses_as_a_builtin() {
+        for word in BUILTIN_TYPES {
+            let ty = match *word {
+                "list" | "option" => format!("{word}<u8>"),
+                "tuple" => "tuple<u8, u8>".to_string(),
+                w => w.to_string(),
+            };
+            let text = format!("package a:b;\ninterface i {{ f: func(x: {ty}); }}\n");
+            let pkg = Package::parse("b.wit+", &text).unwrap();
+            let param = &pkg.interface("i").unwrap().function("f").unwrap().params[0].1;
+            assert!(!matches!(param, Type::Named(_)), "`{word}` is a builtin");
+        }
+    }
 }
