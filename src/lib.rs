@@ -147,6 +147,9 @@ pub mod bundle {
     pub use packr_runtime::bundle_export as export;
 }
 
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+pub use packr_runtime::compose;
+
 /// Derives [`GraphValue`](trait@GraphValue): named structs become records,
 /// tuple structs tuples, unit structs the empty tuple, enums variants
 /// (struct variants carry one record named like the case). Records decode

@@ -149,6 +149,11 @@ pub enum HostError {
     /// mistyped handle) or the instance's handle limit: the guest's
     /// fault, so status -1 or a trap per `EngineConfig::guest_errors`.
     Resource(ResourceError),
+    /// The function could not produce a result for a reason of its own
+    /// that the guest may handle (a composed provider trapped or answered
+    /// with an error status): like bad input, the guest gets status -1 or a
+    /// trap per the instance's `GuestErrors`.
+    Failed(String),
 }
 
 impl From<ResourceError> for HostError {
@@ -164,6 +169,7 @@ impl fmt::Display for HostError {
             HostError::BadOutput(e) => write!(f, "result cannot be encoded: {e}"),
             HostError::Trap(m) => write!(f, "trap requested by the host function: {m}"),
             HostError::Resource(e) => write!(f, "{e}"),
+            HostError::Failed(m) => f.write_str(m),
         }
     }
 }

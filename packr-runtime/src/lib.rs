@@ -9,6 +9,8 @@
 pub mod abi;
 pub mod bundle;
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+pub mod compose;
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub mod engine;
 pub mod host;
 pub mod intercept;

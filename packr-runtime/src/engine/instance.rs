@@ -25,6 +25,9 @@ pub(crate) trait Backend<T>: Send {
     fn memory_size(&self) -> usize;
     fn write(&mut self, at: u32, bytes: &[u8]) -> Result<(), Error>;
     fn read(&self, at: u32, len: u32) -> Result<Vec<u8>, Error>;
+    /// The whole guest memory as it is now (empty without one): reads
+    /// that must not allocate (a composed call's output) borrow from it.
+    fn memory(&self) -> &[u8];
     fn call_abi(&mut self, export: &str, args: (i32, i32, i32, i32)) -> Result<i32, Error>;
     fn call_core(&mut self, export: &str, args: &[CoreValue]) -> Result<Vec<CoreValue>, Error>;
     fn set_fuel(&mut self, fuel: u64) -> Result<(), Error>;
@@ -72,6 +75,10 @@ pub struct Instance<T> {
     poisoned: Option<String>,
     /// Frees the instance's place among the engine's live instances.
     _live: LiveGuard,
+    /// Where [`call_raw_into`](Self::call_raw_into) writes its input:
+    /// reserved through `__pack_alloc` on first use, reused, regrown for a
+    /// larger input (pointer, capacity).
+    input_area: Option<(u32, u32)>,
 }
 
 /// What every export call gets.
@@ -196,6 +203,7 @@ impl<T: Send + 'static> Instance<T> {
             in_flight: None,
             poisoned: None,
             _live: live,
+            input_area: None,
         })
     }
 
@@ -280,6 +288,22 @@ impl<T: Send + 'static> Instance<T> {
     /// lies outside memory.
     pub fn write_memory(&mut self, at: u32, bytes: &[u8]) -> Result<(), Error> {
         self.backend.write(at, bytes)
+    }
+
+    /// The guest's linear memory in bytes (0 without one): how a host
+    /// watches a long-running guest for leaks.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, Module};
+    /// use packr_runtime::host::HostBuilder;
+    /// let engine = Engine::default();
+    /// let module = Module::from_wat(&engine, "(module (memory (export \"memory\") 2))")?;
+    /// let i = engine.link(&module, &HostBuilder::<()>::new())?.instantiate(())?;
+    /// assert_eq!(i.memory_size(), 2 * 65536);
+    /// # Ok::<(), packr_runtime::engine::Error>(())
+    /// ```
+    pub fn memory_size(&self) -> usize {
+        self.backend.memory_size()
     }
 
     /// Sets the instance's remaining fuel budget (the engine must have been
@@ -598,6 +622,184 @@ impl<T: Send + 'static> Instance<T> {
         self.after_export(export, &info, input, status, output)
     }
 
+    /// Calls a Graph ABI export with CGRF `input` and appends its CGRF
+    /// output to `out`, bytes in and bytes out: the entry a composed call
+    /// ([`crate::compose`]) takes from one guest into another, with no
+    /// decode or encode and, once `out` has room, no host allocation.
+    ///
+    /// The input goes to an area of guest memory reserved once through
+    /// `__pack_alloc` and reused by every such call (regrown, the old one
+    /// freed, when an input is larger); the export's output is freed with
+    /// `__pack_free` once copied, after an error status too. A non-zero
+    /// status is [`Error::Guest`] and leaves `out` as it was.
+    ///
+    /// ```
+    /// use packr_runtime::engine::{Engine, Module};
+    /// use packr_runtime::host::HostBuilder;
+    /// # let mut host = HostBuilder::<()>::new();
+    /// # host.interface("example:host/log").func("log", |_, _: String| ())?;
+    /// # host.interface("example:host/math").func("add", |_, (a, b): (i32, i32)| a + b)?;
+    /// let engine = Engine::default();
+    /// let module = Module::from_wat(&engine, include_str!("../../../tests/guests/quickstart.wat"))?;
+    /// let mut guest = engine.link(&module, &host)?.instantiate(())?;
+    /// let input = packr_runtime::abi::encode(&7u32)?;
+    /// let mut out = Vec::new();
+    /// guest.call_raw_into("example:guest/app.echo", &input, &mut out)?;
+    /// assert_eq!(out, input);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn call_raw_into(
+        &mut self,
+        export: &str,
+        input: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        self.refuse_sync(export)?;
+        // The same per-call budgets, deadline and poisoning as `call_raw`.
+        let refill = self.start_call()?;
+        let result = self.run_raw_into(export, input, out);
+        self.end_call(refill, result)
+    }
+
+    fn run_raw_into(&mut self, export: &str, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        let slots = self.export_slots(export, input)?;
+        let len = input_len(input)?;
+        let in_ptr = match self.input_area {
+            Some((ptr, cap)) if len as u32 <= cap => ptr,
+            area => {
+                if let Some((ptr, cap)) = area {
+                    self.input_area = None;
+                    self.backend.free(ptr as i32, cap as i32)?;
+                }
+                let cap = area_capacity(len)?;
+                let ptr = self.backend.alloc(cap as i32)? as u32;
+                self.input_area = Some((ptr, cap));
+                ptr
+            }
+        };
+        self.backend.write(in_ptr, input)?;
+        let args = (in_ptr as i32, len, slots as i32, slots as i32 + 4);
+        let status = self.backend.call_abi(export, args)?;
+        let start = out.len();
+        let (out_ptr, out_len) = self.output_into(slots, out)?;
+        self.backend.free(out_ptr, out_len)?;
+        self.after_export_into(export, input, status, out, start)
+    }
+
+    /// [`call_raw_into`](Self::call_raw_into) for guests that import async
+    /// host functions (any guest may use it).
+    pub async fn call_raw_into_async(
+        &mut self,
+        export: &str,
+        input: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let refill = self.start_call()?;
+        // Cleared when the call finishes; still set if this future is
+        // dropped first (the instance is then poisoned).
+        self.in_flight = Some(export.to_string());
+        let result = self.run_raw_into_async(export, input, out).await;
+        self.in_flight = None;
+        self.end_call(refill, result)
+    }
+
+    async fn run_raw_into_async(
+        &mut self,
+        export: &str,
+        input: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let slots = self.export_slots(export, input)?;
+        let len = input_len(input)?;
+        let in_ptr = match self.input_area {
+            Some((ptr, cap)) if len as u32 <= cap => ptr,
+            area => {
+                if let Some((ptr, cap)) = area {
+                    self.input_area = None;
+                    let free = Invoke::Free(ptr as i32, cap as i32);
+                    self.backend.invoke_async(free).await?;
+                }
+                let cap = area_capacity(len)?;
+                let alloc = Invoke::Alloc(cap as i32);
+                let ptr = self.backend.invoke_async(alloc).await? as u32;
+                self.input_area = Some((ptr, cap));
+                ptr
+            }
+        };
+        self.backend.write(in_ptr, input)?;
+        let args = (in_ptr as i32, len, slots as i32, slots as i32 + 4);
+        let status = self.backend.invoke_async(Invoke::Abi(export, args)).await?;
+        let start = out.len();
+        let (out_ptr, out_len) = self.output_into(slots, out)?;
+        self.backend
+            .invoke_async(Invoke::Free(out_ptr, out_len))
+            .await?;
+        self.after_export_into(export, input, status, out, start)
+    }
+
+    /// Appends the export's output (pointer and length read from the result
+    /// slots) to `out`, straight from guest memory.
+    fn output_into(&self, slots: u32, out: &mut Vec<u8>) -> Result<(i32, i32), Error> {
+        let memory = self.backend.memory();
+        let word = |at: u32| {
+            let at = at as usize;
+            memory
+                .get(at..at + 4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        let (Some(out_ptr), Some(out_len)) = (word(slots), word(slots + 4)) else {
+            return Err(Error::OutOfBounds {
+                what: "the export's result slots",
+            });
+        };
+        let bytes = super::state::range(memory.len(), out_ptr as i32, out_len).ok_or(
+            Error::OutOfBounds {
+                what: "the export's output (pointer, length)",
+            },
+        )?;
+        out.extend_from_slice(&memory[bytes]);
+        Ok((out_ptr as i32, out_len as i32))
+    }
+
+    /// [`before_export`](Self::before_export) for the byte-level calls:
+    /// the interceptor's view of the call is only made when there is an
+    /// interceptor (a cross-member call is a hot path).
+    fn export_slots(&mut self, export: &str, input: &[u8]) -> Result<u32, Error> {
+        if self.backend.state().interceptor.is_some() {
+            return self.before_export(export, input).map(|(_, slots)| slots);
+        }
+        self.slots
+            .ok_or_else(|| Error::MissingExport("memory and __pack_alloc".into()))
+    }
+
+    fn after_export_into(
+        &mut self,
+        export: &str,
+        input: &[u8],
+        status: i32,
+        out: &mut Vec<u8>,
+        start: usize,
+    ) -> Result<(), Error> {
+        if status != 0 {
+            let message = String::from_utf8_lossy(&out[start..]).into_owned();
+            out.truncate(start);
+            return Err(Error::Guest {
+                export: export.to_string(),
+                message,
+            });
+        }
+        if let Some(i) = self.backend.state_mut().interceptor.as_mut() {
+            let (interface, function) = export.rsplit_once('.').unwrap_or(("", export));
+            let info = CallInfo {
+                kind: CallKind::GuestExport,
+                interface,
+                function,
+            };
+            i.after(&info, input, &out[start..])?;
+        }
+        Ok(())
+    }
+
     /// True when the guest imports an async host function, so its exports
     /// must be called with the `*_async` methods.
     pub fn needs_async(&self) -> bool {
@@ -742,6 +944,15 @@ impl<T: Send + 'static> Instance<T> {
         }
         Ok(output)
     }
+}
+
+/// The size of a reused input area for an input of `len` bytes: a power
+/// of two, at least 256, so a few growths cover any run of inputs.
+fn area_capacity(len: i32) -> Result<u32, Error> {
+    (len.max(256) as u32)
+        .checked_next_power_of_two()
+        .filter(|&cap| cap <= i32::MAX as u32)
+        .ok_or(Error::OutOfBounds { what: "input" })
 }
 
 /// Records how an export call ended on its span, with an event (inside

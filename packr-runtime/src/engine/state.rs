@@ -256,6 +256,10 @@ pub(crate) fn failed<T>(state: &mut CallState<T>, f: &HostFunction<T>, e: HostEr
             let reason = bad.to_string();
             guest_fault_caused(state, f, reason, Some(e))
         }
+        HostError::Failed(ref reason) => {
+            let reason = reason.clone();
+            guest_fault_caused(state, f, reason, Some(e))
+        }
         e => {
             let reason = e.to_string();
             Step::Trap(record(state, f, reason, Some(e), true))

@@ -637,6 +637,13 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
             })
     }
 
+    fn memory(&self) -> &[u8] {
+        match self.store.data().memory {
+            Some(memory) => memory.data(&self.store),
+            None => &[],
+        }
+    }
+
     fn read(&self, at: u32, len: u32) -> Result<Vec<u8>, Error> {
         let memory = self
             .store

@@ -582,6 +582,10 @@ pub(crate) struct Instance<T: 'static> {
     store: Store<State<T>>,
     instance: wasmtime::Instance,
     exports: HashMap<String, AbiExport>,
+    /// `__pack_free`, kept outside the store so a call borrows it instead
+    /// of cloning it: cloning a `TypedFunc` clones its registered type,
+    /// which cost most of a cross-member call.
+    free: Option<TypedFunc<(i32, i32), ()>>,
     deadline_ticks: Option<u64>,
     tick: Duration,
     /// Keeps the epoch thread running while the instance lives.
@@ -666,11 +670,12 @@ fn ready<T: Send + 'static>(
     let state = store.data_mut();
     state.memory = memory;
     state.alloc = alloc;
-    state.free = free;
+    state.free = free.clone();
     Ok(Instance {
         store,
         instance,
         exports: HashMap::new(),
+        free,
         deadline_ticks: engine.deadline_ticks,
         tick: engine.tick,
         _ticker: engine._ticker.clone(),
@@ -814,9 +819,11 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
         if self.store.data().call.heap.is_some() {
             return Ok(());
         }
-        match self.store.data().free.clone() {
+        match &self.free {
             Some(free) => {
-                self.arm();
+                if let Some(ticks) = self.deadline_ticks {
+                    self.store.set_epoch_deadline(ticks);
+                }
                 free.call(&mut self.store, (ptr, len)).map_err(error)
             }
             None => Ok(()),
@@ -843,6 +850,13 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
             })
     }
 
+    fn memory(&self) -> &[u8] {
+        match self.store.data().memory {
+            Some(memory) => memory.data(&self.store),
+            None => &[],
+        }
+    }
+
     fn read(&self, at: u32, len: u32) -> Result<Vec<u8>, Error> {
         let memory = self
             .store
@@ -858,6 +872,13 @@ impl<T: Send + 'static> Backend<T> for Instance<T> {
     }
 
     fn call_abi(&mut self, export: &str, args: (i32, i32, i32, i32)) -> Result<i32, Error> {
+        // Borrowed, not cloned, once looked up (see `Instance::free`).
+        if let Some(f) = self.exports.get(export) {
+            if let Some(ticks) = self.deadline_ticks {
+                self.store.set_epoch_deadline(ticks);
+            }
+            return f.call(&mut self.store, args).map_err(error);
+        }
         let f = self.abi_export(export)?;
         self.arm();
         f.call(&mut self.store, args).map_err(error)

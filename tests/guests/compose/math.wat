@@ -1,0 +1,106 @@
+;; The `math` member: serves test:compose/math (wit/compose.wit+).
+;;
+;; Exports:
+;;   test:compose/math.double(n: s32) -> s32   2n (wrapping); for n = 7 it
+;;       answers status 1 "seven is unlucky", for n = 13 it traps: the
+;;       failures a consumer must see named in the error chain.
+;; Memory: 1024.. result templates, 4096.. __pack_types, 8192.. the heap.
+(module
+
+  (data (i32.const 1200) "seven is unlucky")
+  (func (export "test:compose/math.double") (param $in i32) (param $len i32) (param $op i32) (param $ol i32) (result i32)
+    (local $n i32)
+    (if (call $short (local.get $len)) (then (return (call $return_error (i32.const 1100) (i32.const 19) (local.get $op) (local.get $ol)))))
+    (local.set $n (i32.load offset=24 (local.get $in)))
+    (if (i32.eq (local.get $n) (i32.const 7))
+      (then (return (call $return_error (i32.const 1200) (i32.const 16) (local.get $op) (local.get $ol)))))
+    (if (i32.eq (local.get $n) (i32.const 13)) (then unreachable))
+    (call $return_s32 (i32.mul (local.get $n) (i32.const 2)) (local.get $op) (local.get $ol)))
+  (memory (export "memory") 1)
+
+  ;; ---- __pack_types ---------------------------------------------------
+  ;; The interface hashes this member was built against, as
+  ;; `packr::wit::PackTypes` encodes them (284 bytes; tests/compose.rs
+  ;; checks they still match wit/compose.wit+). It is the first data
+  ;; segment: that is where `Module::pack_types` looks for it.
+  (func (export "__pack_types") (param $op i32) (param $ol i32) (result i32)
+    (i32.store (local.get $op) (i32.const 4096))
+    (i32.store (local.get $ol) (i32.const 284))
+    (i32.const 0))
+  (data (i32.const 4096)
+    "\43\47\52\46\02\00\00\00\06\00\00\00\05\00\00\00\07\00\00\00\17\00\00\00\09\0e\00\00\00\69\6e\74"
+    "\65\72\66\61\63\65\2d\68\61\73\68\00\00\00\00\06\00\00\00\15\00\00\00\11\00\00\00\74\65\73\74\3a"
+    "\63\6f\6d\70\6f\73\65\2f\6d\61\74\68\15\00\00\00\25\00\00\00\0c\20\00\00\00\6e\ee\17\1f\b5\56\cd"
+    "\15\f8\14\6a\e6\af\a0\3d\7e\d6\70\e5\e7\19\fb\d9\c8\fb\07\dc\5b\fa\92\e1\27\09\00\00\00\2e\00\00"
+    "\00\0e\00\00\00\69\6e\74\65\72\66\61\63\65\2d\68\61\73\68\02\00\00\00\04\00\00\00\6e\61\6d\65\04"
+    "\00\00\00\68\61\73\68\01\00\00\00\02\00\00\00\07\00\00\00\1b\00\00\00\09\0e\00\00\00\69\6e\74\65"
+    "\72\66\61\63\65\2d\68\61\73\68\01\00\00\00\03\00\00\00\09\00\00\00\42\00\00\00\10\00\00\00\70\61"
+    "\63\6b\61\67\65\2d\6d\65\74\61\64\61\74\61\02\00\00\00\0d\00\00\00\69\6d\70\6f\72\74\2d\68\61\73"
+    "\68\65\73\0d\00\00\00\65\78\70\6f\72\74\2d\68\61\73\68\65\73\00\00\00\00\04\00\00\00")
+
+
+  ;; ---- results --------------------------------------------------------
+  ;; CGRF of one s32 (the value sits 24 bytes in).
+  (data (i32.const 1024) "\43\47\52\46\02\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\04\00\00\00\00\00\00\00")
+  (data (i32.const 1100) "input is not an s32")
+
+  ;; Copies (ptr, len) into a fresh block and makes it the export's output.
+  (func $return_copy (param $ptr i32) (param $len i32) (param $op i32) (param $ol i32)
+    (local $p i32)
+    (local.set $p (call $alloc (local.get $len)))
+    (memory.copy (local.get $p) (local.get $ptr) (local.get $len))
+    (i32.store (local.get $op) (local.get $p))
+    (i32.store (local.get $ol) (local.get $len)))
+
+  ;; Status 0 with the s32 `v` as output.
+  (func $return_s32 (param $v i32) (param $op i32) (param $ol i32) (result i32)
+    (i32.store (i32.const 1048) (local.get $v))
+    (call $return_copy (i32.const 1024) (i32.const 28) (local.get $op) (local.get $ol))
+    (i32.const 0))
+
+  ;; Status 1 with a UTF-8 message as output.
+  (func $return_error (param $msg i32) (param $len i32) (param $op i32) (param $ol i32) (result i32)
+    (call $return_copy (local.get $msg) (local.get $len) (local.get $op) (local.get $ol))
+    (i32.const 1))
+
+  ;; The s32 argument of a one-s32 input (status 1 from the caller when the
+  ;; input is too short to hold one).
+  (func $short (param $len i32) (result i32)
+    (i32.lt_u (local.get $len) (i32.const 28)))
+
+  ;; ---- allocator ------------------------------------------------------
+  ;; First fit over a free list. Each block starts with an 8-byte header
+  ;; (its size, then the next free block); `__pack_free` puts a block back
+  ;; on the list and `__pack_alloc` reuses the first one large enough, so a
+  ;; member called forever keeps its size.
+  (global $heap (mut i32) (i32.const 8192))
+  (global $free_list (mut i32) (i32.const 0))
+  (func $alloc (export "__pack_alloc") (param $size i32) (result i32)
+    (local $b i32) (local $prev i32) (local $need i32)
+    (local.set $need (i32.and (i32.add (local.get $size) (i32.const 7)) (i32.const -8)))
+    (local.set $b (global.get $free_list))
+    (block $none (loop $scan
+      (br_if $none (i32.eqz (local.get $b)))
+      (if (i32.ge_u (i32.load (local.get $b)) (local.get $need))
+        (then
+          (if (local.get $prev)
+            (then (i32.store offset=4 (local.get $prev) (i32.load offset=4 (local.get $b))))
+            (else (global.set $free_list (i32.load offset=4 (local.get $b)))))
+          (return (i32.add (local.get $b) (i32.const 8)))))
+      (local.set $prev (local.get $b))
+      (local.set $b (i32.load offset=4 (local.get $b)))
+      (br $scan)))
+    (local.set $b (global.get $heap))
+    (global.set $heap (i32.add (local.get $b) (i32.add (local.get $need) (i32.const 8))))
+    (if (i32.gt_u (global.get $heap) (i32.mul (memory.size) (i32.const 65536)))
+      (then (if (i32.lt_s (memory.grow (i32.add (i32.div_u (i32.sub (global.get $heap) (i32.mul (memory.size) (i32.const 65536))) (i32.const 65536)) (i32.const 1))) (i32.const 0))
+        (then unreachable))))
+    (i32.store (local.get $b) (local.get $need))
+    (i32.add (local.get $b) (i32.const 8)))
+  (func (export "__pack_free") (param $p i32) (param $len i32)
+    (local $b i32)
+    (if (i32.lt_u (local.get $p) (i32.const 8200)) (then return))
+    (local.set $b (i32.sub (local.get $p) (i32.const 8)))
+    (i32.store offset=4 (local.get $b) (global.get $free_list))
+    (global.set $free_list (local.get $b)))
+)
