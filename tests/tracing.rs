@@ -274,7 +274,12 @@ fn hostile_host() -> HostBuilder<()> {
 fn a_host_function_trap_is_an_event_in_its_span(kind: EngineKind) {
     let mut i = instance(engine(kind), HOSTILE, &hostile_host(), ());
     let (result, seen) = capture(|| i.call::<_, i32>("boom", &()));
-    assert!(matches!(result, Err(Error::Trap { .. })), "{result:?}");
+    // The host function's failure is kept, and the guest then trapped.
+    assert!(
+        matches!(&result, Err(Error::HostCall { failure, then })
+            if failure.function == "boom" && matches!(**then, Error::Trap { .. })),
+        "{result:?}"
+    );
 
     let (boom_at, boom) = seen.span("host_call", "boom");
     assert_eq!(field(boom, "outcome"), Some("trap"));

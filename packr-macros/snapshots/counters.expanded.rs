@@ -73,7 +73,7 @@ pub mod counters {
                 let a = table.borrow_from_guest::<super::counters::Counter>(a)?;
                 let b = table.borrow_from_guest::<super::counters::Counter>(b)?;
                 let result = <U as Host>::total(get(data), table, &a, &b)?;
-                ::packr::host::encode_result(&result, out)
+                ::packr::host::encode_result(&result, ::packr::host::reply_wire(input), out)
             })?;
         }
         {
@@ -84,7 +84,7 @@ pub mod counters {
                 let (data, table) = cx.data_and_table();
                 let result = <U as HostCounter>::new(get(data), table, start)?;
                 let result = table.to_guest(result)?;
-                ::packr::host::encode_result(&result, out)
+                ::packr::host::encode_result(&result, ::packr::host::reply_wire(input), out)
             })?;
         }
         {
@@ -95,7 +95,7 @@ pub mod counters {
                 let (data, table) = cx.data_and_table();
                 let self_ = table.borrow_from_guest::<super::counters::Counter>(self_)?;
                 let result = <U as HostCounter>::get(get(data), table, &self_)?;
-                ::packr::host::encode_result(&result, out)
+                ::packr::host::encode_result(&result, ::packr::host::reply_wire(input), out)
             })?;
         }
         {
@@ -106,7 +106,7 @@ pub mod counters {
                 let (data, table) = cx.data_and_table();
                 let self_ = table.borrow_from_guest::<super::counters::Counter>(self_)?;
                 let result = <U as HostCounter>::add(get(data), table, &self_, n)?;
-                ::packr::host::encode_result(&result, out)
+                ::packr::host::encode_result(&result, ::packr::host::reply_wire(input), out)
             })?;
         }
         {
@@ -117,7 +117,7 @@ pub mod counters {
                 let (data, table) = cx.data_and_table();
                 let c = table.own_from_guest::<super::counters::Counter>(c)?;
                 let result = <U as HostCounter>::consume(get(data), table, c)?;
-                ::packr::host::encode_result(&result, out)
+                ::packr::host::encode_result(&result, ::packr::host::reply_wire(input), out)
             })?;
         }
         {
@@ -128,7 +128,7 @@ pub mod counters {
                 let (data, table) = cx.data_and_table();
                 let rep = table.drop_from_guest::<Counter>(handle)?;
                 <U as HostCounter>::drop(get(data), table, rep)?;
-                ::packr::host::encode_result(&(), out)
+                ::packr::host::encode_result(&(), ::packr::host::reply_wire(input), out)
             })?;
         }
         ::core::result::Result::Ok(())

@@ -617,7 +617,8 @@ impl ResourceTable {
     /// let mut table = ResourceTable::new();
     /// let counter = table.push(3u32)?;
     /// let lent = table.lend(&counter)?;
-    /// assert_eq!(*table.get::<u32>(&table.borrow_from_guest::<u32>(lent)?)?, 3);
+    /// let borrowed = table.borrow_from_guest::<u32>(lent)?;
+    /// assert_eq!(*table.get::<u32>(&borrowed)?, 3);
     /// table.end_lends();
     /// assert_eq!(table.borrow_from_guest::<u32>(lent).unwrap_err(), ResourceError::BorrowExpired { handle: lent });
     /// # Ok::<(), ResourceError>(())
