@@ -55,7 +55,7 @@ use proc_macro::TokenStream;
 /// |---|---|
 /// | `impl packr::HostInterface<S> for Type` | for every store type `S`, or for the one store named by a `cx: &mut Ctx<'_, Store>` parameter |
 /// | `<Type as HostInterface<S>>::INTERFACE` | the interface path given to the attribute, the import module of every function |
-/// | `Type::add_to_linker(&mut HostBuilder<S>, get: fn(&mut S) -> &mut Type)` | registers every method (sync ones with `func`/`func_trappable`, `async fn`s with `func_async`) under its WIT name; `Err(RegistrationError)` if a name is already registered |
+/// | `Type::add_to_linker(&mut HostBuilder<S>, get: fn(&mut S) -> &mut Type)` | registers every method under its WIT name (sync ones with `func` or `func_trappable`, or `func_codec` when they borrow `&str`/`&[u8]` from guest memory; `async fn`s with `func_async`); `Err(RegistrationError)` if a name is already registered |
 /// | `<Type as HostInterface<S>>::functions()` | one `FunctionDesc` per method: WIT name, parameter names and WIT types, result type, whether it is async; `Display` reads like WIT |
 ///
 /// ```
