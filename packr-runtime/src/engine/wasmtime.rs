@@ -139,7 +139,7 @@ pub(crate) fn engine(config: &EngineConfig) -> Result<EngineHandle, Error> {
             // Ten ticks per deadline (1 ms to 100 ms each): the deadline
             // holds to within a tenth without waking up needlessly often.
             tick = (deadline / 10).clamp(Duration::from_millis(1), Duration::from_millis(100));
-            let ticks = (deadline.as_nanos() / tick.as_nanos()).max(1) as u64 + 1;
+            let ticks = ticks_for(deadline, tick);
             let stop = Arc::new(AtomicBool::new(false));
             let (flag, ticking) = (stop.clone(), engine.weak());
             std::thread::Builder::new()
@@ -163,6 +163,16 @@ pub(crate) fn engine(config: &EngineConfig) -> Result<EngineHandle, Error> {
         tick,
         _ticker: ticker,
     })
+}
+
+/// The epoch ticks that cover `span` and never end before it: the epoch
+/// thread sleeps at least `tick` between increments, but the first
+/// increment after arming comes at any phase, so `k` ticks guarantee only
+/// `(k - 1) * tick` of run time. Rounding down here once stopped a guest
+/// a tick early.
+fn ticks_for(span: Duration, tick: Duration) -> u64 {
+    let whole = span.as_nanos().div_ceil(tick.as_nanos().max(1));
+    u64::try_from(whole).unwrap_or(u64::MAX - 1).max(1) + 1
 }
 
 pub(crate) fn module(engine: &wasmtime::Engine, bytes: &[u8]) -> Result<wasmtime::Module, Error> {
@@ -760,9 +770,7 @@ impl<T: Send + 'static> Instance<T> {
         let ticks = match self.store.data().call.outcome.deadline {
             Some(at) => {
                 let left = at.saturating_duration_since(std::time::Instant::now());
-                // At least one tick: a call already past its deadline is
-                // interrupted at the next epoch.
-                ((left.as_nanos() / self.tick.as_nanos()) as u64 + 1).min(full)
+                ticks_for(left, self.tick).min(full)
             }
             None => full,
         };
@@ -978,4 +986,27 @@ pub(crate) fn describe(module: &wasmtime::Module) -> (Vec<ModuleImport>, Vec<Mod
         })
         .collect();
     (imports, exports)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ticks_for;
+    use std::time::Duration;
+
+    #[test]
+    fn epoch_ticks_never_end_before_the_span() {
+        let tick = Duration::from_millis(5);
+        for micros in [0u64, 1, 4_999, 5_000, 5_001, 49_990, 50_000, 1_000_003] {
+            let span = Duration::from_micros(micros);
+            let k = ticks_for(span, tick);
+            // The first increment may come at once; the other k - 1 are a
+            // tick apart at least.
+            assert!(tick * (k as u32 - 1) >= span, "{span:?} -> {k} ticks");
+            // And not more than one tick of slack beyond that.
+            assert!(
+                tick * (k as u32 - 2) < span.max(Duration::from_nanos(1)),
+                "{span:?} -> {k}"
+            );
+        }
+    }
 }
