@@ -7,8 +7,9 @@ mod common;
 use packr::compose::{BuildError, CompositionBuilder, Member, Problem, Server};
 use packr::engine::{Engine, EngineConfig, EngineKind, GuestErrors, Module};
 use packr::host::{Ctx, HostBuilder};
-use packr::intercept::CallKind;
-use packr::record::{CallLog, CallRecord, DivergenceKind, ReplayDivergence};
+use packr::abi::Wire;
+use packr::intercept::{CallInfo, CallInterceptor, CallKind, Intercept, InterceptError};
+use packr::record::{CallLog, Recorder, CallRecord, DivergenceKind, ReplayDivergence};
 use packr::wit::{PackTypes, Package};
 use std::future::Future;
 
@@ -640,7 +641,54 @@ fn a_recorded_pair_replays_the_consumer_alone_and_spots_an_altered_answer(kind: 
     assert_eq!(d.kind, DivergenceKind::Output, "{d}");
 }
 
+/// The wire version of every export input a member receives.
+#[derive(Default)]
+struct InputVersions(Vec<Option<Wire>>);
+
+impl CallInterceptor for InputVersions {
+    fn before(&mut self, _: &CallInfo<'_>, input: &[u8]) -> Result<Intercept, InterceptError> {
+        self.0.push(Wire::of(input));
+        Ok(Intercept::Proceed)
+    }
+}
+
+/// A provider that speaks wire version 3 serving a version-2 consumer: the
+/// argument is re-encoded for the provider on the link, and the answer
+/// reaches the consumer in its own version.
+fn a_link_between_wire_versions_translates_the_bytes(kind: EngineKind) {
+    let v2 = engine(kind);
+    let v3 = Engine::new(EngineConfig {
+        kind,
+        wire: Some(Wire::V3),
+        ..EngineConfig::default()
+    })
+    .unwrap();
+    let mut c = pair(&v2, &v3, MATH).build().unwrap();
+    c.instance::<()>("math")
+        .unwrap()
+        .set_interceptor(Box::new(InputVersions::default()));
+    c.instance::<()>("adder")
+        .unwrap()
+        .set_interceptor(Box::new(Recorder::new()));
+    assert_eq!(c.call::<_, i32>("adder", PROCESS, &5).unwrap(), 11);
+
+    let math = c.instance::<()>("math").unwrap();
+    assert_eq!(math.wire(), Wire::V3);
+    let seen = &math.interceptor_as::<InputVersions>().unwrap().0;
+    assert_eq!(seen, &[Some(Wire::V3)], "the provider read version 3");
+    drop(math);
+    let mut adder = c.instance::<()>("adder").unwrap();
+    let log = adder.take_interceptor_as::<Recorder>().unwrap().finish();
+    let double = log
+        .entries()
+        .find(|r| r.kind == CallKind::HostCall)
+        .expect("the cross-member call is recorded");
+    assert_eq!(Wire::of(double.input), Some(Wire::V2));
+    assert_eq!(Wire::of(double.output), Some(Wire::V2), "answered in the consumer's version");
+}
+
 per_engine!(
+    a_link_between_wire_versions_translates_the_bytes,
     pair_process_is_double_plus_one_and_a_mock_provider_answers_instead,
     the_guests_carry_the_hashes_of_the_world,
     a_provider_built_against_another_math_is_refused_with_both_hashes,

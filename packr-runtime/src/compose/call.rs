@@ -5,6 +5,7 @@
 
 use super::error::{Chain, Hop};
 use super::member::Slot;
+use super::translate::Translation;
 use crate::engine::Error;
 use crate::host::{HostBuilder, HostError, RegistrationError};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -58,6 +59,20 @@ impl LinkTarget {
         HostError::Failed(message)
     }
 
+    /// The provider's `answer` appended to `out` in the consumer's version;
+    /// an answer that does not decode is the provider's bad output.
+    fn translate_back(
+        &self,
+        t: Translation,
+        answer: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        t.output_into(answer, out).map_err(|error| Error::BadOutput {
+            export: self.export.clone(),
+            error,
+        })
+    }
+
     fn absent(&self) -> HostError {
         HostError::Failed(format!(
             "{}: `{}` is not running (still being instantiated, or busy in a call that re-entered it)",
@@ -84,8 +99,18 @@ pub(crate) fn register<T: Send + 'static>(
             // `out` is the consumer's reusable result buffer: the provider's
             // output lands in it and goes from there to the consumer's
             // memory, as any host function's result does.
-            slot.call_into(&target.export, input, out)
-                .map_err(|e| target.failed(&e))
+            match Translation::needed(input, slot.wire()) {
+                None => slot
+                    .call_into(&target.export, input, out)
+                    .map_err(|e| target.failed(&e)),
+                Some(t) => {
+                    let input = t.input(input).map_err(HostError::BadInput)?;
+                    let mut answer = Vec::new();
+                    slot.call_into(&target.export, &input, &mut answer)
+                        .and_then(|()| target.translate_back(t, &answer, out))
+                        .map_err(|e| target.failed(&e))
+                }
+            }
         })?;
         return Ok(());
     }
@@ -95,11 +120,27 @@ pub(crate) fn register<T: Send + 'static>(
             let mut out = Vec::new();
             let mut checked_out =
                 CheckedOut::take(&target.provider).ok_or_else(|| target.absent())?;
+            let translation = Translation::needed(input, checked_out.slot().wire());
+            let translated;
+            let input = match translation {
+                None => input,
+                Some(t) => {
+                    translated = t.input(input).map_err(HostError::BadInput)?;
+                    &translated
+                }
+            };
             let result = checked_out
                 .slot()
                 .call_into_async(&target.export, input, &mut out)
                 .await;
             drop(checked_out);
+            let result = match translation {
+                None => result,
+                Some(t) => result.and_then(|()| {
+                    let answer = std::mem::take(&mut out);
+                    target.translate_back(t, &answer, &mut out)
+                }),
+            };
             result.map_err(|e| target.failed(&e))?;
             Ok(out)
         })

@@ -3,6 +3,7 @@
 //! keeps of it (before and after instantiation).
 
 use super::call::{self, LinkTarget};
+use crate::abi::Wire;
 use crate::engine::{Engine, Error, Instance, Module};
 use crate::host::{HostBuilder, HostFuture, RegistrationError};
 use crate::intercept::CallInterceptor;
@@ -153,6 +154,9 @@ pub(crate) trait Slot: Send {
         out: &'a mut Vec<u8>,
     ) -> HostFuture<'a, Result<(), Error>>;
     fn memory_size(&self) -> usize;
+    /// The wire version the member has fixed (configuration, metadata or
+    /// a buffer it sent), `None` while it has said nothing.
+    fn wire(&self) -> Option<Wire>;
     fn set_interceptor(&mut self, interceptor: Box<dyn CallInterceptor>);
     fn take_interceptor(&mut self) -> Option<Box<dyn CallInterceptor>>;
     fn as_any(&self) -> &dyn Any;
@@ -176,6 +180,10 @@ impl<T: Send + 'static> Slot for Instance<T> {
 
     fn memory_size(&self) -> usize {
         Instance::memory_size(self)
+    }
+
+    fn wire(&self) -> Option<Wire> {
+        self.known_wire()
     }
 
     fn set_interceptor(&mut self, interceptor: Box<dyn CallInterceptor>) {

@@ -87,6 +87,7 @@ mod error;
 mod member;
 mod replay;
 mod resolve;
+mod translate;
 
 pub use builder::CompositionBuilder;
 pub use composition::{Composition, CompositionLog, MemberGuard};

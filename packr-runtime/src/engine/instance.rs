@@ -236,6 +236,12 @@ impl<T: Send + 'static> Instance<T> {
         self.backend.state().wire.unwrap_or(Wire::V2)
     }
 
+    /// The wire version once fixed by configuration, metadata or a buffer
+    /// the guest sent; `None` while [`wire`](Self::wire) is only the default.
+    pub(crate) fn known_wire(&self) -> Option<Wire> {
+        self.backend.state().wire
+    }
+
     /// The store state.
     pub fn data(&self) -> &T {
         &self.backend.state().data
