@@ -4,12 +4,12 @@
 
 mod common;
 
+use packr::abi::Wire;
 use packr::compose::{BuildError, CompositionBuilder, Member, Problem, Server};
 use packr::engine::{Engine, EngineConfig, EngineKind, GuestErrors, Module};
 use packr::host::{Ctx, HostBuilder};
-use packr::abi::Wire;
 use packr::intercept::{CallInfo, CallInterceptor, CallKind, Intercept, InterceptError};
-use packr::record::{CallLog, Recorder, CallRecord, DivergenceKind, ReplayDivergence};
+use packr::record::{CallLog, CallRecord, DivergenceKind, Recorder, ReplayDivergence};
 use packr::wit::{PackTypes, Package};
 use std::future::Future;
 
@@ -684,7 +684,11 @@ fn a_link_between_wire_versions_translates_the_bytes(kind: EngineKind) {
         .find(|r| r.kind == CallKind::HostCall)
         .expect("the cross-member call is recorded");
     assert_eq!(Wire::of(double.input), Some(Wire::V2));
-    assert_eq!(Wire::of(double.output), Some(Wire::V2), "answered in the consumer's version");
+    assert_eq!(
+        Wire::of(double.output),
+        Some(Wire::V2),
+        "answered in the consumer's version"
+    );
 }
 
 per_engine!(

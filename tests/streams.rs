@@ -6,109 +6,14 @@
 
 mod common;
 
+/// The host implementation, shared with `cargo run --example streams`.
+#[path = "../examples/streams/host.rs"]
+mod host;
+
+use host::{Streams, app, streams};
 use packr::engine::{Engine, EngineKind, Module, validate};
 use packr::host::HostBuilder;
-use packr::resource::{Resource, ResourceError, ResourceTable};
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use tokio::sync::mpsc;
-
-/// One end of a pipe. Dropping it counts in `dropped`.
-pub struct Connection {
-    tx: mpsc::Sender<Vec<u8>>,
-    rx: Option<mpsc::Receiver<Vec<u8>>>,
-    streams: (u32, u32),
-    dropped: Arc<AtomicUsize>,
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        self.dropped.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-packr::bindgen!({
-    path: "wit/streams.wit+",
-    async: ["streams.[method]connection.write", "streams.[method]connection.read"],
-    with: { "wetware:streams/streams.connection" => crate::Connection },
-});
-
-type Channel = (mpsc::Sender<Vec<u8>>, Option<mpsc::Receiver<Vec<u8>>>, u32);
-
-#[derive(Default)]
-struct Streams {
-    /// Per channel: its sender, its receiver until a second connection
-    /// takes it, and how many connections opened it.
-    channels: HashMap<u32, Channel>,
-    next_stream: u32,
-    dropped: Arc<AtomicUsize>,
-}
-
-impl streams::HostConnection for Streams {
-    fn new(
-        &mut self,
-        table: &mut ResourceTable,
-        channel: u32,
-    ) -> Result<Resource<Connection>, ResourceError> {
-        let (tx, rx, opened) = self.channels.entry(channel).or_insert_with(|| {
-            let (tx, rx) = mpsc::channel(4);
-            (tx, Some(rx), 0)
-        });
-        *opened += 1;
-        // The first connection only writes; the second also reads.
-        let rx = if *opened >= 2 { rx.take() } else { None };
-        self.next_stream += 2;
-        table.push(Connection {
-            tx: tx.clone(),
-            rx,
-            streams: (self.next_stream - 2, self.next_stream - 1),
-            dropped: self.dropped.clone(),
-        })
-    }
-
-    fn get_input_stream_handle(
-        &mut self,
-        table: &mut ResourceTable,
-        self_: &Resource<Connection>,
-    ) -> Result<u32, ResourceError> {
-        Ok(table.get(self_)?.streams.0)
-    }
-
-    fn get_output_stream_handle(
-        &mut self,
-        table: &mut ResourceTable,
-        self_: &Resource<Connection>,
-    ) -> Result<u32, ResourceError> {
-        Ok(table.get(self_)?.streams.1)
-    }
-
-    async fn write(
-        &mut self,
-        table: &mut ResourceTable,
-        self_: &Resource<Connection>,
-        bytes: Vec<u8>,
-    ) -> Result<u32, ResourceError> {
-        let tx = table.get(self_)?.tx.clone();
-        let n = bytes.len() as u32;
-        // The receiving end lives in the same table, so the send cannot fail.
-        tx.send(bytes).await.map(|()| n).or(Ok(0))
-    }
-
-    async fn read(
-        &mut self,
-        table: &mut ResourceTable,
-        self_: &Resource<Connection>,
-    ) -> Result<Vec<u8>, ResourceError> {
-        let conn = table.get_mut(self_)?;
-        match conn.rx.as_mut() {
-            Some(rx) => Ok(rx.recv().await.unwrap_or_default()),
-            None => Ok(Vec::new()),
-        }
-    }
-}
-
-impl streams::Host for Streams {}
+use std::sync::atomic::Ordering;
 
 fn two_connections_pipe_bytes_and_are_dropped(kind: EngineKind) {
     let pkg = packr::wit::Package::load(concat!(env!("CARGO_MANIFEST_DIR"), "/wit/streams.wit+"))

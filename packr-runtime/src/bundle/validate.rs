@@ -1,7 +1,8 @@
 //! Checking a guest's imports against the bundles that serve them.
 
 use super::load::HostBundle;
-use crate::engine::{ExternKind, Module, Problem, Signature, ValidationError};
+use crate::engine::validate::{check_signature, declared_import, hash_mismatch};
+use crate::engine::{Module, Problem, ValidationError};
 use crate::wit::PackTypes;
 
 /// Checks every import `module` takes from an interface one of `bundles`
@@ -34,30 +35,14 @@ pub fn validate_imports(module: &Module, bundles: &[HostBundle]) -> Result<(), V
         let Some(iface) = bundle.package().interface(&import.module) else {
             continue;
         };
-        let Some(decl) = iface.function(&import.name) else {
-            problems.push(Problem::UnknownFunction {
-                interface: import.module.clone(),
-                name: import.name.clone(),
-                declared: iface
-                    .functions
-                    .iter()
-                    .map(|f| format!("`{}`", f.name))
-                    .collect(),
-            });
-            continue;
-        };
-        if import.kind != ExternKind::Func(Signature::abi()) {
-            let found = match &import.kind {
-                ExternKind::Func(sig) => sig.to_string(),
-                ExternKind::Memory => "a memory".into(),
-                ExternKind::Global => "a global".into(),
-                ExternKind::Other => "an unsupported item".into(),
-            };
-            problems.push(Problem::WrongSignature {
-                item: format!("{}.{}", import.module, import.name),
-                found,
-                expected: decl.to_string(),
-            });
+        match declared_import(iface, import) {
+            Ok(decl) => check_signature(
+                &mut problems,
+                &format!("{}.{}", import.module, import.name),
+                &import.kind,
+                &decl,
+            ),
+            Err(problem) => problems.push(problem),
         }
     }
     if let Some(blob) = module.pack_types() {
@@ -70,18 +55,13 @@ pub fn validate_imports(module: &Module, bundles: &[HostBundle]) -> Result<(), V
                     if let Some(ours) = serving(&h.name).and_then(|b| b.interface_hash(&h.name))
                         && ours != h.hash
                     {
-                        problems.push(Problem::InterfaceHash {
-                            interface: h.name.clone(),
-                            side: "imports",
-                            expected: hex(&ours),
-                            found: hex(&h.hash),
-                            guest_declarations: carried
-                                .functions
-                                .iter()
-                                .filter(|g| g.interface == h.name && g.side == "imports")
-                                .map(|g| g.declaration.clone())
-                                .collect(),
-                        });
+                        let declared: Vec<String> = serving(&h.name)
+                            .and_then(|b| b.package().interface(&h.name))
+                            .map(|i| i.functions.iter().map(|f| f.to_string()).collect())
+                            .unwrap_or_default();
+                        problems.push(hash_mismatch(
+                            &carried, "imports", &h.name, &ours, &h.hash, &declared,
+                        ));
                     }
                 }
             }
@@ -95,8 +75,4 @@ pub fn validate_imports(module: &Module, bundles: &[HostBundle]) -> Result<(), V
         world: format!("served by bundles {}", names.join(", ")),
         problems,
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -67,10 +67,11 @@ impl LinkTarget {
         answer: &[u8],
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
-        t.output_into(answer, out).map_err(|error| Error::BadOutput {
-            export: self.export.clone(),
-            error,
-        })
+        t.output_into(answer, out)
+            .map_err(|error| Error::BadOutput {
+                export: self.export.clone(),
+                error,
+            })
     }
 
     fn absent(&self) -> HostError {

@@ -29,7 +29,7 @@ mod instance;
 mod limits;
 mod state;
 mod timer;
-mod validate;
+pub(crate) mod validate;
 #[cfg(feature = "wasmi")]
 mod wasmi;
 #[cfg(feature = "wasmtime")]

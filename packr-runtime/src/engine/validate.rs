@@ -3,9 +3,10 @@
 //! the Graph ABI's signature. Every problem is reported, not just the
 //! first.
 
-use super::{ExternKind, Module, Signature};
+use super::{ExternKind, Module, ModuleImport, Signature};
 use crate::host::{HostBody, HostBuilder};
-use crate::wit::{Function, PackTypes, Package, World, WorldItem};
+use crate::wit::{Function, Interface, PackTypes, Package, World, WorldItem};
+use std::borrow::Cow;
 use std::fmt;
 
 /// One way a guest does not fit a world.
@@ -189,7 +190,6 @@ pub fn validate<T>(
 ) -> Result<(), ValidationError> {
     let (imports, exports) = module.describe();
     let mut problems = Vec::new();
-    let abi = Signature::abi();
     let imported: Vec<&str> = world
         .imports
         .iter()
@@ -216,17 +216,12 @@ pub fn validate<T>(
         let Some(iface) = package.interface(&import.module) else {
             continue;
         };
-        let Some(decl) = iface.import_function(&import.name) else {
-            problems.push(Problem::UnknownFunction {
-                interface: import.module.clone(),
-                name: import.name.clone(),
-                declared: iface
-                    .functions
-                    .iter()
-                    .map(|f| format!("`{}`", f.name))
-                    .collect(),
-            });
-            continue;
+        let decl = match declared_import(iface, import) {
+            Ok(decl) => decl,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
         };
         match registered {
             None => problems.push(Problem::NotRegistered {
@@ -238,7 +233,6 @@ pub fn validate<T>(
                 &mut problems,
                 &format!("{}.{}", import.module, import.name),
                 &import.kind,
-                &abi,
                 &decl,
             ),
         }
@@ -266,7 +260,7 @@ pub fn validate<T>(
                 export: name.clone(),
                 expected: decl.to_string(),
             }),
-            Some(e) => check_signature(&mut problems, name, &e.kind, &abi, decl),
+            Some(e) => check_signature(&mut problems, name, &e.kind, decl),
         }
     }
     if !required.is_empty() {
@@ -329,22 +323,37 @@ fn check_hashes(problems: &mut Vec<Problem>, package: &Package, world: &World, b
                     .interface(&h.name)
                     .map(|i| i.functions.iter().map(|f| f.to_string()).collect())
                     .unwrap_or_default();
-                let guest_declarations = carried
-                    .functions
-                    .iter()
-                    .filter(|g| g.interface == h.name && g.side == side)
-                    .filter(|g| !ours.contains(&g.declaration))
-                    .map(|g| g.declaration.clone())
-                    .collect();
-                problems.push(Problem::InterfaceHash {
-                    interface: h.name.clone(),
-                    side,
-                    expected: hex(&d.hash),
-                    found: hex(&h.hash),
-                    guest_declarations,
-                });
+                problems.push(hash_mismatch(
+                    &carried, side, &h.name, &d.hash, &h.hash, &ours,
+                ));
             }
         }
+    }
+}
+
+/// The guest's interface hash `found` is not the host's `expected`: the
+/// problem quotes the guest's declarations of `interface` on `side` that
+/// differ from the host's (`ours`, as WIT text), from its `__pack_types`.
+pub(crate) fn hash_mismatch(
+    carried: &PackTypes,
+    side: &'static str,
+    interface: &str,
+    expected: &[u8],
+    found: &[u8],
+    ours: &[String],
+) -> Problem {
+    Problem::InterfaceHash {
+        interface: interface.to_string(),
+        side,
+        expected: hex(expected),
+        found: hex(found),
+        guest_declarations: carried
+            .functions
+            .iter()
+            .filter(|g| g.interface == interface && g.side == side)
+            .filter(|g| !ours.contains(&g.declaration))
+            .map(|g| g.declaration.clone())
+            .collect(),
     }
 }
 
@@ -356,15 +365,36 @@ fn is_runtime_import(module: &str, name: &str) -> bool {
     matches!((module, name), ("env", "memory") | ("pack:alloc", _))
 }
 
-fn check_signature(
+/// The declaration of the function `import` takes from `iface` (a
+/// resource's implicit `[resource-drop]` included), or the problem naming
+/// what `iface` does declare.
+pub(crate) fn declared_import<'i>(
+    iface: &'i Interface,
+    import: &ModuleImport,
+) -> Result<Cow<'i, Function>, Problem> {
+    iface
+        .import_function(&import.name)
+        .ok_or_else(|| Problem::UnknownFunction {
+            interface: import.module.clone(),
+            name: import.name.clone(),
+            declared: iface
+                .functions
+                .iter()
+                .map(|f| format!("`{}`", f.name))
+                .collect(),
+        })
+}
+
+/// Adds a problem unless `kind` is a function of the Graph ABI's core
+/// signature.
+pub(crate) fn check_signature(
     problems: &mut Vec<Problem>,
     item: &str,
     kind: &ExternKind,
-    abi: &Signature,
     decl: &Function,
 ) {
     let found = match kind {
-        ExternKind::Func(sig) if sig == abi => return,
+        ExternKind::Func(sig) if *sig == Signature::abi() => return,
         ExternKind::Func(sig) => sig.to_string(),
         ExternKind::Memory => "a memory".into(),
         ExternKind::Global => "a global".into(),
