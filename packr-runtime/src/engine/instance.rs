@@ -840,10 +840,7 @@ impl<T: Send + 'static> Instance<T> {
             });
         }
         let deadline = self.budget.deadline.map(|d| Instant::now() + d);
-        self.backend.state_mut().outcome = CallOutcome {
-            deadline,
-            ..CallOutcome::default()
-        };
+        self.backend.state_mut().outcome.start(deadline);
         let Some(call_fuel) = self.budget.call_fuel else {
             return Ok(None);
         };
@@ -874,8 +871,13 @@ impl<T: Send + 'static> Instance<T> {
             let burnt = given.saturating_sub(self.backend.fuel().unwrap_or(0));
             self.backend.set_fuel(left.saturating_sub(burnt))?;
         }
-        let outcome = std::mem::take(&mut self.backend.state_mut().outcome);
-        result.map_err(|e| explain(e, outcome))
+        let outcome = &mut self.backend.state_mut().outcome;
+        // Outside export calls nothing has a deadline.
+        outcome.deadline = None;
+        // Only a failed call reads what happened during it: moving the
+        // whole outcome out on every call cost a cross-member call two
+        // copies of it.
+        result.map_err(|e| explain(e, std::mem::take(outcome)))
     }
 
     fn refuse_sync(&self, export: &str) -> Result<(), Error> {

@@ -25,6 +25,8 @@
 mod config;
 mod data_segments;
 mod error;
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+mod exports;
 mod instance;
 mod limits;
 mod state;

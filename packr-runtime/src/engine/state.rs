@@ -68,6 +68,16 @@ pub(crate) struct CallOutcome {
 }
 
 impl CallOutcome {
+    /// A fresh outcome for a call that must end by `deadline`, written in
+    /// place (the failure fields are large and usually empty already).
+    #[inline]
+    pub(crate) fn start(&mut self, deadline: Option<std::time::Instant>) {
+        self.deadline = deadline;
+        self.deadline_hit = false;
+        self.failure = None;
+        self.intercept = None;
+    }
+
     /// True once the call's deadline has passed; remembers it.
     #[inline]
     pub(crate) fn past_deadline(&mut self) -> bool {

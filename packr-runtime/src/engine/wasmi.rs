@@ -1,5 +1,6 @@
 //! The wasmi backend.
 
+use super::exports::ExportCache;
 use super::instance::{Backend, Invoke};
 use super::limits::GuestLimits;
 use super::state::{self, CallState, Step};
@@ -7,9 +8,8 @@ use super::{
     CoreType, CoreValue, EngineConfig, Error, ExternKind, GuestProfile, ModuleExport, ModuleImport,
     Signature,
 };
-use crate::host::{AsyncCodecFn, HostBody, HostBuilder, HostFunction, HostFuture};
-use crate::trace::CallSpan;
-use std::collections::HashMap;
+use crate::host::{AsyncCodecFn, CodecFn, HostBody, HostBuilder, HostFunction, HostFuture};
+use crate::trace::{self, CallSpan};
 use std::sync::Arc;
 use wasmi::{Caller, Linker, Memory, Store, TypedFunc, TypedResumableCall};
 
@@ -295,6 +295,48 @@ fn from_val(v: &wasmi::Val) -> Option<CoreValue> {
     })
 }
 
+/// One sync Graph ABI host call: read the input, run the function, write
+/// the result (allocating in the guest when it does not fit the scratch
+/// area). Inlined into the engine's trampoline.
+#[inline(always)]
+fn host_call<T: Send + 'static>(
+    caller: &mut Caller<'_, State<T>>,
+    f: &HostFunction<T>,
+    body: &CodecFn<T>,
+    (a, b, c, d): (i32, i32, i32, i32),
+) -> Result<i32, wasmi::Error> {
+    let Some(memory) = caller.data().memory else {
+        return finish(state::no_memory(&mut caller.data_mut().call, f));
+    };
+    let (mem, st) = memory.data_and_store_mut(&mut *caller);
+    match state::host_call(&mut st.call, mem, f, body, (a, b, c, d)) {
+        Step::Allocate(len) => {
+            let Some(ptr) = allocate(&mut *caller, len, 8)? else {
+                let st = caller.data_mut();
+                return finish(state::no_allocator(&mut st.call, f));
+            };
+            let (mem, st) = memory.data_and_store_mut(caller);
+            finish(state::finish_allocated(&mut st.call, mem, f, ptr, c, d))
+        }
+        step => finish(step),
+    }
+}
+
+/// [`host_call`] inside its `tracing` span, for when a subscriber wants
+/// it. Kept out of line so the untraced trampoline stays small.
+#[inline(never)]
+fn traced_host_call<T: Send + 'static>(
+    caller: &mut Caller<'_, State<T>>,
+    f: &HostFunction<T>,
+    body: &CodecFn<T>,
+    args: (i32, i32, i32, i32),
+) -> Result<i32, wasmi::Error> {
+    let span = CallSpan::host(f.interface(), f.name(), args.1);
+    let status = span.in_scope(|| host_call(caller, f, body, args));
+    span.finish_host(&status, caller.data().call.out.len());
+    status
+}
+
 fn define<T: Send + 'static>(
     linker: &mut Linker<State<T>>,
     f: HostFunction<T>,
@@ -306,26 +348,10 @@ fn define<T: Send + 'static>(
                 &interface,
                 &name,
                 move |mut caller: Caller<'_, State<T>>, a: i32, b: i32, c: i32, d: i32| {
-                    let span = CallSpan::host(f.interface(), f.name(), b);
-                    let status = span.in_scope(|| {
-                        let Some(memory) = caller.data().memory else {
-                            return finish(state::no_memory(&mut caller.data_mut().call, &f));
-                        };
-                        let (mem, st) = memory.data_and_store_mut(&mut caller);
-                        match state::host_call(&mut st.call, mem, &f, &*body, (a, b, c, d)) {
-                            Step::Allocate(len) => {
-                                let Some(ptr) = allocate(&mut caller, len, 8)? else {
-                                    let st = caller.data_mut();
-                                    return finish(state::no_allocator(&mut st.call, &f));
-                                };
-                                let (mem, st) = memory.data_and_store_mut(&mut caller);
-                                finish(state::finish_allocated(&mut st.call, mem, &f, ptr, c, d))
-                            }
-                            step => finish(step),
-                        }
-                    });
-                    span.finish_host(&status, caller.data().call.out.len());
-                    status
+                    if trace::spans_wanted() {
+                        return traced_host_call(&mut caller, &f, &*body, (a, b, c, d));
+                    }
+                    host_call(&mut caller, &f, &*body, (a, b, c, d))
                 },
             )?;
         }
@@ -493,7 +519,7 @@ type AbiExport = TypedFunc<(i32, i32, i32, i32), i32>;
 pub(crate) struct Instance<T: 'static> {
     store: Store<State<T>>,
     instance: wasmi::Instance,
-    exports: HashMap<String, AbiExport>,
+    exports: ExportCache<AbiExport>,
 }
 
 pub(crate) fn instantiate<T: Send + 'static>(
@@ -564,7 +590,7 @@ pub(crate) fn instantiate<T: Send + 'static>(
     Ok(Instance {
         store,
         instance,
-        exports: HashMap::new(),
+        exports: ExportCache::default(),
     })
 }
 

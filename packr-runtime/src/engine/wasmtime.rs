@@ -1,5 +1,6 @@
 //! The wasmtime backend.
 
+use super::exports::ExportCache;
 use super::instance::{Backend, Invoke};
 use super::limits::GuestLimits;
 use super::state::{self, CallState, Step};
@@ -8,9 +9,8 @@ use super::{
     Signature,
 };
 use crate::host::HostFuture;
-use crate::host::{HostBody, HostBuilder, HostFunction};
-use crate::trace::CallSpan;
-use std::collections::HashMap;
+use crate::host::{CodecFn, HostBody, HostBuilder, HostFunction};
+use crate::trace::{self, CallSpan};
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -411,6 +411,50 @@ fn from_val(v: &wasmtime::Val) -> Option<CoreValue> {
 
 type AbiFuture<'a> = Box<dyn Future<Output = wasmtime::Result<i32>> + Send + 'a>;
 
+/// One sync Graph ABI host call: read the input, run the function, write
+/// the result (allocating in the guest when it does not fit the scratch
+/// area). Inlined into the engine's trampoline.
+#[inline(always)]
+fn host_call<T: Send + 'static>(
+    caller: &mut Caller<'_, State<T>>,
+    f: &HostFunction<T>,
+    body: &CodecFn<T>,
+    (a, b, c, d): (i32, i32, i32, i32),
+) -> wasmtime::Result<i32> {
+    let Some(memory) = caller.data().memory else {
+        return finish(state::no_memory(&mut caller.data_mut().call, f));
+    };
+    let extent = call_extent(&caller.data().call, (a, b, c, d));
+    let (mem, st) = guest_memory(caller, memory, extent);
+    match state::host_call(&mut st.call, mem, f, body, (a, b, c, d)) {
+        Step::Allocate(len) => {
+            let ptr = match allocator(st) {
+                None => return finish(state::no_allocator(&mut st.call, f)),
+                Some(Allocator::Bump) => bump(&mut *caller, len, 8)?,
+                Some(Allocator::Guest(alloc)) => alloc.call(&mut *caller, len as i32)?,
+            };
+            let (mem, st) = memory.data_and_store_mut(caller);
+            finish(state::finish_allocated(&mut st.call, mem, f, ptr, c, d))
+        }
+        step => finish(step),
+    }
+}
+
+/// [`host_call`] inside its `tracing` span, for when a subscriber wants
+/// it. Kept out of line so the untraced trampoline stays small.
+#[inline(never)]
+fn traced_host_call<T: Send + 'static>(
+    caller: &mut Caller<'_, State<T>>,
+    f: &HostFunction<T>,
+    body: &CodecFn<T>,
+    args: (i32, i32, i32, i32),
+) -> wasmtime::Result<i32> {
+    let span = CallSpan::host(f.interface(), f.name(), args.1);
+    let status = span.in_scope(|| host_call(caller, f, body, args));
+    span.finish_host(&status, caller.data().call.out.len());
+    status
+}
+
 fn define<T: Send + 'static>(
     linker: &mut Linker<State<T>>,
     engine: &wasmtime::Engine,
@@ -423,30 +467,10 @@ fn define<T: Send + 'static>(
                 &interface,
                 &name,
                 move |mut caller: Caller<'_, State<T>>, a: i32, b: i32, c: i32, d: i32| {
-                    let span = CallSpan::host(f.interface(), f.name(), b);
-                    let status = span.in_scope(|| {
-                        let Some(memory) = caller.data().memory else {
-                            return finish(state::no_memory(&mut caller.data_mut().call, &f));
-                        };
-                        let extent = call_extent(&caller.data().call, (a, b, c, d));
-                        let (mem, st) = guest_memory(&mut caller, memory, extent);
-                        match state::host_call(&mut st.call, mem, &f, &*body, (a, b, c, d)) {
-                            Step::Allocate(len) => {
-                                let ptr = match allocator(st) {
-                                    None => return finish(state::no_allocator(&mut st.call, &f)),
-                                    Some(Allocator::Bump) => bump(&mut caller, len, 8)?,
-                                    Some(Allocator::Guest(alloc)) => {
-                                        alloc.call(&mut caller, len as i32)?
-                                    }
-                                };
-                                let (mem, st) = memory.data_and_store_mut(&mut caller);
-                                finish(state::finish_allocated(&mut st.call, mem, &f, ptr, c, d))
-                            }
-                            step => finish(step),
-                        }
-                    });
-                    span.finish_host(&status, caller.data().call.out.len());
-                    status
+                    if trace::spans_wanted() {
+                        return traced_host_call(&mut caller, &f, &*body, (a, b, c, d));
+                    }
+                    host_call(&mut caller, &f, &*body, (a, b, c, d))
                 },
             )?;
         }
@@ -591,7 +615,7 @@ type AbiExport = TypedFunc<(i32, i32, i32, i32), i32>;
 pub(crate) struct Instance<T: 'static> {
     store: Store<State<T>>,
     instance: wasmtime::Instance,
-    exports: HashMap<String, AbiExport>,
+    exports: ExportCache<AbiExport>,
     /// `__pack_free`, kept outside the store so a call borrows it instead
     /// of cloning it: cloning a `TypedFunc` clones its registered type,
     /// which cost most of a cross-member call.
@@ -684,7 +708,7 @@ fn ready<T: Send + 'static>(
     Ok(Instance {
         store,
         instance,
-        exports: HashMap::new(),
+        exports: ExportCache::default(),
         free,
         deadline_ticks: engine.deadline_ticks,
         tick: engine.tick,
