@@ -250,6 +250,15 @@ trait Stored: Any + Send {
     fn type_name(&self) -> &'static str;
 }
 
+#[cold]
+fn wrong_type<T: 'static>(handle: u32, found: &dyn Stored) -> ResourceError {
+    ResourceError::WrongType {
+        handle,
+        expected: std::any::type_name::<T>(),
+        found: found.type_name(),
+    }
+}
+
 impl<T: Any + Send> Stored for T {
     fn type_name(&self) -> &'static str {
         std::any::type_name::<T>()
@@ -450,7 +459,27 @@ impl ResourceTable {
     }
 
     /// The slot index of a live object handle, or why it is not one.
+    ///
+    /// The common case (the handle names the live object in its slot) is
+    /// checked inline; everything else is sorted out by `object_slow`.
+    /// Every resource method looks its handle up twice (the generated code
+    /// checks the borrow, the host's code then gets the object), so this
+    /// path is a resource method's main cost over a plain host call.
+    #[inline]
     fn object(&self, handle: u32, want: Use) -> Result<u32, ResourceError> {
+        let index = handle & INDEX_MASK;
+        if let Some(slot) = self.slots.get(index as usize)
+            && slot.generation == handle >> INDEX_BITS
+            && handle >> INDEX_BITS != 0
+            && matches!(slot.content, Content::Object { .. })
+        {
+            return Ok(index);
+        }
+        self.object_slow(handle, want)
+    }
+
+    #[cold]
+    fn object_slow(&self, handle: u32, want: Use) -> Result<u32, ResourceError> {
         let index = handle & INDEX_MASK;
         let generation = handle >> INDEX_BITS;
         let Some(slot) = self.slots.get(index as usize) else {
@@ -477,40 +506,39 @@ impl ResourceTable {
         })
     }
 
-    fn typed<T: 'static>(&self, handle: u32, index: u32) -> Result<&dyn Stored, ResourceError> {
+    /// The object in slot `index` (an object slot, per `object`) as a `T`:
+    /// one type-id comparison, which is also the downcast.
+    #[inline]
+    fn typed<T: 'static>(&self, handle: u32, index: u32) -> Result<&T, ResourceError> {
         let Content::Object { value, .. } = &self.slots[index as usize].content else {
             unreachable!("`object` returns object slots only")
         };
         let value: &dyn Stored = &**value;
-        if (value as &dyn Any).is::<T>() {
-            Ok(value)
-        } else {
-            Err(ResourceError::WrongType {
-                handle,
-                expected: std::any::type_name::<T>(),
-                found: value.type_name(),
-            })
-        }
+        (value as &dyn Any)
+            .downcast_ref()
+            .ok_or_else(|| wrong_type::<T>(handle, value))
     }
 
     /// The object behind `resource`.
+    #[inline]
     pub fn get<T: 'static>(&self, resource: &Resource<T>) -> Result<&T, ResourceError> {
         let index = self.object(resource.handle, Use::Borrow)?;
-        let value = self.typed::<T>(resource.handle, index)?;
-        Ok((value as &dyn Any)
-            .downcast_ref()
-            .expect("`typed` checked the type"))
+        self.typed::<T>(resource.handle, index)
     }
 
     /// The object behind `resource`, mutably.
+    #[inline]
     pub fn get_mut<T: 'static>(&mut self, resource: &Resource<T>) -> Result<&mut T, ResourceError> {
-        let index = self.object(resource.handle, Use::Borrow)?;
-        self.typed::<T>(resource.handle, index)?;
+        let handle = resource.handle;
+        let index = self.object(handle, Use::Borrow)?;
         let Content::Object { value, .. } = &mut self.slots[index as usize].content else {
             unreachable!("`object` returns object slots only")
         };
+        if !(&**value as &dyn Any).is::<T>() {
+            return Err(wrong_type::<T>(handle, &**value));
+        }
         let value: &mut dyn Any = &mut **value;
-        Ok(value.downcast_mut().expect("`typed` checked the type"))
+        Ok(value.downcast_mut().expect("the type was just checked"))
     }
 
     /// Removes the object behind `resource` and returns it; its handle is
@@ -558,7 +586,30 @@ impl ResourceTable {
 
     /// The guest lends its handle to the host for one call (a `borrow`
     /// parameter): it must hold the handle (or have been lent it).
+    #[inline]
     pub fn borrow_from_guest<T: 'static>(&self, handle: u32) -> Result<Borrow<T>, ResourceError> {
+        // The common case, checked inline: the guest holds the live `T`
+        // this handle names.
+        if let Some(Slot {
+            generation,
+            content:
+                Content::Object {
+                    value,
+                    holder: Holder::Guest,
+                    ..
+                },
+        }) = self.slots.get((handle & INDEX_MASK) as usize)
+            && *generation == handle >> INDEX_BITS
+            && handle >> INDEX_BITS != 0
+            && (&**value as &dyn Any).is::<T>()
+        {
+            return Ok(Borrow(Resource::new(handle)));
+        }
+        self.borrow_from_guest_slow(handle)
+    }
+
+    #[cold]
+    fn borrow_from_guest_slow<T: 'static>(&self, handle: u32) -> Result<Borrow<T>, ResourceError> {
         let index = self.object(handle, Use::Borrow)?;
         self.typed::<T>(handle, index)?;
         let owner = self.owner_of(handle);
