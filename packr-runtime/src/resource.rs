@@ -522,8 +522,25 @@ impl ResourceTable {
     /// The object behind `resource`.
     #[inline]
     pub fn get<T: 'static>(&self, resource: &Resource<T>) -> Result<&T, ResourceError> {
-        let index = self.object(resource.handle, Use::Borrow)?;
-        self.typed::<T>(resource.handle, index)
+        let handle = resource.handle;
+        // The common case inline: the handle names the live object.
+        if let Some(Slot {
+            generation,
+            content: Content::Object { value, .. },
+        }) = self.slots.get((handle & INDEX_MASK) as usize)
+            && *generation == handle >> INDEX_BITS
+            && handle >> INDEX_BITS != 0
+            && let Some(value) = (&**value as &dyn Any).downcast_ref()
+        {
+            return Ok(value);
+        }
+        self.get_slow(handle)
+    }
+
+    #[cold]
+    fn get_slow<T: 'static>(&self, handle: u32) -> Result<&T, ResourceError> {
+        let index = self.object(handle, Use::Borrow)?;
+        self.typed::<T>(handle, index)
     }
 
     /// The object behind `resource`, mutably.
