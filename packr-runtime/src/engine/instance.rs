@@ -409,7 +409,10 @@ impl<T: Send + 'static> Instance<T> {
     }
 
     /// The interceptor, borrowed as the concrete type `C`; `None` when none
-    /// is installed or it is not a `C`.
+    /// is installed or it is not a `C`. A shared borrow cannot tell the
+    /// interceptor about an async call cancelled since (its future
+    /// dropped); [`interceptor_as_mut`](Self::interceptor_as_mut),
+    /// [`take_interceptor`](Self::take_interceptor) and every call do.
     ///
     /// ```
     /// use packr_runtime::engine::{Engine, Module};
@@ -442,6 +445,9 @@ impl<T: Send + 'static> Instance<T> {
     /// # Ok::<(), packr_runtime::engine::Error>(())
     /// ```
     pub fn interceptor_as_mut<C: CallInterceptor>(&mut self) -> Option<&mut C> {
+        // A call whose future was dropped is reported to the interceptor
+        // first, so what it holds includes that cancellation.
+        self.settle_cancelled();
         let interceptor: &mut dyn std::any::Any =
             self.backend.state_mut().interceptor.as_deref_mut()?;
         interceptor.downcast_mut::<C>()
