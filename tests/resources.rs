@@ -502,3 +502,65 @@ mod by_hand {
 
     crate::per_engine!(handles_and_rules_work_for_a_hand_written_impl);
 }
+
+/// Resources in a world: an interface written inline in the world
+/// declares one, and `bindgen!` generates its host trait and canonical
+/// imports as for a named interface.
+mod in_a_world {
+    use packr::host::HostBuilder;
+    use packr::resource::{Resource, ResourceError, ResourceTable};
+
+    pub struct Blob(u32);
+
+    packr::bindgen!({
+        path: "wit/world-resources.wit+",
+        with: { "test:inline/store.blob" => crate::in_a_world::Blob },
+    });
+
+    struct Store;
+
+    impl store::HostBlob for Store {
+        fn new(
+            &mut self,
+            table: &mut ResourceTable,
+            size: u32,
+        ) -> Result<Resource<Blob>, ResourceError> {
+            table.push(Blob(size))
+        }
+        fn len(
+            &mut self,
+            table: &mut ResourceTable,
+            self_: &Resource<Blob>,
+        ) -> Result<u32, ResourceError> {
+            Ok(table.get(self_)?.0)
+        }
+    }
+
+    impl store::Host for Store {
+        fn total(
+            &mut self,
+            table: &mut ResourceTable,
+            a: &Resource<Blob>,
+            b: &Resource<Blob>,
+        ) -> Result<u32, ResourceError> {
+            Ok(table.get(a)?.0 + table.get(b)?.0)
+        }
+    }
+
+    #[test]
+    fn an_inline_world_interface_declares_a_resource() {
+        let mut host = HostBuilder::<Store>::new();
+        store::add_to_linker(&mut host, |s| s).unwrap();
+        for name in [
+            "[constructor]blob",
+            "[method]blob.len",
+            "[resource-drop]blob",
+            "total",
+        ] {
+            assert!(
+                host.get("test:inline/store", name).is_some(),
+                "{name} is registered"
+            );
+        }
+    }
+}
