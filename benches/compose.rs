@@ -7,38 +7,18 @@
 //! `cargo bench --bench compose`; criterion's time per element is the time
 //! per call.
 
+mod common;
+
+use common::{CALLS, add_guest, run};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use packr::compose::{Composition, CompositionBuilder, Member};
-use packr::engine::{CoreValue, Engine, EngineKind, Instance, Module};
+use packr::engine::{Engine, EngineKind, Instance, Module};
 use packr::host::HostBuilder;
-
-/// n = 1,000,000 calls per timed `run(n)`.
-const CALLS: i32 = 1_000_000;
-
-/// The hostcall-add guest: `run(n)` calls `bench:host/math.add(20, 22)` n
-/// times and sums the results.
-fn consumer_wat() -> String {
-    let data = packr::abi::encode(&(20i32, 22i32)).unwrap();
-    let escaped: String = data.iter().map(|b| format!("\\{b:02x}")).collect();
-    include_str!("guests/hostcall-add.wat.tmpl")
-        .replace("{DATA}", &escaped)
-        .replace("{LEN}", &data.len().to_string())
-}
-
-fn run<T: Send + 'static>(instance: &mut Instance<T>, n: i32) -> i32 {
-    match instance
-        .call_core("run", &[CoreValue::I32(n), CoreValue::I32(0)])
-        .unwrap()[..]
-    {
-        [CoreValue::I32(sum)] => sum,
-        ref other => panic!("unexpected result {other:?}"),
-    }
-}
 
 /// The floor: `add` served by a host function.
 fn host_served(kind: EngineKind) -> Instance<()> {
     let engine = Engine::with_kind(kind).unwrap();
-    let module = Module::from_wat(&engine, &consumer_wat()).unwrap();
+    let module = Module::from_wat(&engine, &add_guest()).unwrap();
     let mut host = HostBuilder::<()>::new();
     host.interface("bench:host/math")
         .func("add", |_, (a, b): (i32, i32)| a.wrapping_add(b))
@@ -59,7 +39,7 @@ fn composed(consumer: EngineKind, provider: EngineKind) -> Composition {
         Engine::with_kind(consumer).unwrap(),
         Engine::with_kind(provider).unwrap(),
     );
-    let app = Module::from_wat(&ce, &consumer_wat()).unwrap();
+    let app = Module::from_wat(&ce, &add_guest()).unwrap();
     let math = Module::from_wat(&pe, include_str!("guests/compose-add.wat")).unwrap();
     let mut builder = CompositionBuilder::new();
     builder
@@ -264,12 +244,12 @@ fn compose_add(c: &mut Criterion) {
         });
     }
     let provider = include_str!("guests/compose-add.wat");
-    let (mut store, by_hand) = by_hand::wasmtime::pair(&consumer_wat(), provider);
+    let (mut store, by_hand) = by_hand::wasmtime::pair(&add_guest(), provider);
     assert_eq!(by_hand.call(&mut store, (1000, 0)).unwrap(), 42_000);
     g.bench_function("wasmtime/by-hand", |b| {
         b.iter(|| by_hand.call(&mut store, (CALLS, 0)).unwrap())
     });
-    let (mut store, by_hand) = by_hand::wasmi::pair(&consumer_wat(), provider);
+    let (mut store, by_hand) = by_hand::wasmi::pair(&add_guest(), provider);
     assert_eq!(by_hand.call(&mut store, (1000, 0)).unwrap(), 42_000);
     g.bench_function("wasmi/by-hand", |b| {
         b.iter(|| by_hand.call(&mut store, (CALLS, 0)).unwrap())

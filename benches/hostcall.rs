@@ -4,31 +4,13 @@
 //! `cargo bench --bench hostcall`; criterion's time per element is the
 //! time per host call.
 
+mod common;
+
+use common::{CALLS, fill, run};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use packr::engine::{CoreValue, Engine, EngineKind, Instance, Module};
+use packr::engine::{Engine, EngineKind, Instance, Module};
 use packr::host::HostBuilder;
 use packr::record::Recorder;
-
-/// BENCH.md: n ≥ 1,000,000 calls per timed `run(n)`.
-const CALLS: i32 = 1_000_000;
-
-/// Fills a BENCH.md template with `data` as WAT escapes.
-fn guest(template: &str, data: &[u8]) -> String {
-    let escaped: String = data.iter().map(|b| format!("\\{b:02x}")).collect();
-    template
-        .replace("{DATA}", &escaped)
-        .replace("{LEN}", &data.len().to_string())
-}
-
-fn run<T: Send + 'static>(instance: &mut Instance<T>, n: i32) -> i32 {
-    match instance
-        .call_core("run", &[CoreValue::I32(n), CoreValue::I32(0)])
-        .unwrap()[..]
-    {
-        [CoreValue::I32(sum)] => sum,
-        ref other => panic!("unexpected result {other:?}"),
-    }
-}
 
 /// The same `add`, written as a handler for `#[host_interface]`.
 struct Math;
@@ -46,7 +28,7 @@ fn macro_instance(kind: EngineKind) -> Instance<Math> {
     let data = packr::abi::encode(&(20i32, 22i32)).unwrap();
     let module = Module::from_wat(
         &engine,
-        &guest(include_str!("guests/hostcall-add.wat.tmpl"), &data),
+        &fill(include_str!("guests/hostcall-add.wat.tmpl"), &data),
     )
     .unwrap();
     let mut host = HostBuilder::<Math>::new();
@@ -65,7 +47,7 @@ fn add_instance(kind: EngineKind) -> Instance<()> {
     let data = packr::abi::encode(&(20i32, 22i32)).unwrap();
     let module = Module::from_wat(
         &engine,
-        &guest(include_str!("guests/hostcall-add.wat.tmpl"), &data),
+        &fill(include_str!("guests/hostcall-add.wat.tmpl"), &data),
     )
     .unwrap();
     let mut host = HostBuilder::<()>::new();
@@ -182,7 +164,7 @@ fn hostcall_bytes_on(
         let data = packr::abi::encode(&payload).unwrap();
         let module = Module::from_wat(
             &engine,
-            &guest(include_str!("guests/hostcall-bytes.wat.tmpl"), &data),
+            &fill(include_str!("guests/hostcall-bytes.wat.tmpl"), &data),
         )
         .unwrap();
         let mut instance = engine
@@ -202,7 +184,7 @@ fn hostcall_bytes_on(
 fn instantiate(c: &mut Criterion) {
     let mut g = c.benchmark_group("instantiate");
     let data = packr::abi::encode(&(20i32, 22i32)).unwrap();
-    let wat = guest(include_str!("guests/hostcall-add.wat.tmpl"), &data);
+    let wat = fill(include_str!("guests/hostcall-add.wat.tmpl"), &data);
     for &kind in EngineKind::ALL {
         let engine = Engine::with_kind(kind).unwrap();
         let module = Module::from_wat(&engine, &wat).unwrap();

@@ -6,12 +6,13 @@
 //! time per host call. The target: the method costs at most 1.3 × the
 //! plain call.
 
+mod common;
+
+use common::{CALLS, hostcall_guest, run};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use packr::engine::{CoreValue, Engine, EngineKind, Instance, Module};
+use packr::engine::{Engine, EngineKind, Instance, Module};
 use packr::host::HostBuilder;
 use packr::resource::{Resource, ResourceError, ResourceTable};
-
-const CALLS: i32 = 1_000_000;
 
 /// What the host stores behind a `counter` handle.
 pub struct Counter(u32);
@@ -68,31 +69,11 @@ impl counters::Host for Counters {
 }
 
 /// The hostcall-add guest calling `module`.`name` with `data`.
-fn guest(module: &str, name: &str, data: &[u8]) -> String {
-    let escaped: String = data.iter().map(|b| format!("\\{b:02x}")).collect();
-    include_str!("guests/hostcall-add.wat.tmpl")
-        .replace("{DATA}", &escaped)
-        .replace("{LEN}", &data.len().to_string())
-        .replace(
-            r#"(import "bench:host/math" "add""#,
-            &format!(r#"(import "{module}" "{name}""#),
-        )
-}
-
-fn run<T: Send + 'static>(instance: &mut Instance<T>, n: i32) -> i32 {
-    match instance
-        .call_core("run", &[CoreValue::I32(n), CoreValue::I32(0)])
-        .unwrap()[..]
-    {
-        [CoreValue::I32(sum)] => sum,
-        ref other => panic!("unexpected result {other:?}"),
-    }
-}
-
 fn add_instance(kind: EngineKind) -> Instance<()> {
     let engine = Engine::with_kind(kind).unwrap();
     let data = packr::abi::encode(&(20i32, 22i32)).unwrap();
-    let module = Module::from_wat(&engine, &guest("bench:host/math", "add", &data)).unwrap();
+    let module =
+        Module::from_wat(&engine, &hostcall_guest("bench:host/math", "add", &data)).unwrap();
     let mut host = HostBuilder::<()>::new();
     host.interface("bench:host/math")
         .func("add", |_, (a, b): (i32, i32)| a.wrapping_add(b))
@@ -109,7 +90,11 @@ fn add_instance(kind: EngineKind) -> Instance<()> {
 fn add_one_instance(kind: EngineKind) -> Instance<()> {
     let engine = Engine::with_kind(kind).unwrap();
     let data = packr::abi::encode(&41u32).unwrap();
-    let module = Module::from_wat(&engine, &guest("bench:host/math", "add-one", &data)).unwrap();
+    let module = Module::from_wat(
+        &engine,
+        &hostcall_guest("bench:host/math", "add-one", &data),
+    )
+    .unwrap();
     let mut host = HostBuilder::<()>::new();
     host.interface("bench:host/math")
         .func("add-one", |_, a: u32| a.wrapping_add(1))
@@ -130,7 +115,7 @@ fn method_instance(kind: EngineKind) -> Instance<Counters> {
     let data = packr::abi::encode(&handle).unwrap();
     let module = Module::from_wat(
         &engine,
-        &guest("test:counters/counters", "[method]counter.get", &data),
+        &hostcall_guest("test:counters/counters", "[method]counter.get", &data),
     )
     .unwrap();
     let mut host = HostBuilder::<Counters>::new();

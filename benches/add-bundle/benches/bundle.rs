@@ -6,32 +6,19 @@
 //! engines); criterion's time per element is the time per host call. The
 //! bench builds the bundle library (this crate, release mode) first.
 
+#[path = "../../common/mod.rs"]
+mod common;
+
+use common::{CALLS, add_guest, run};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use packr::bundle::{BundleStates, HostBundle};
-use packr::engine::{CoreValue, Engine, EngineKind, Instance, Module};
+use packr::engine::{Engine, EngineKind, Module};
 use packr::host::HostBuilder;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-const CALLS: i32 = 1_000_000;
-
 fn guest(engine: &Engine) -> Module {
-    let data = packr::abi::encode(&(20i32, 22i32)).unwrap();
-    let escaped: String = data.iter().map(|b| format!("\\{b:02x}")).collect();
-    let text = include_str!("../../guests/hostcall-add.wat.tmpl")
-        .replace("{DATA}", &escaped)
-        .replace("{LEN}", &data.len().to_string());
-    Module::from_wat(engine, &text).unwrap()
-}
-
-fn run<T: Send + 'static>(instance: &mut Instance<T>, n: i32) -> i32 {
-    match instance
-        .call_core("run", &[CoreValue::I32(n), CoreValue::I32(0)])
-        .unwrap()[..]
-    {
-        [CoreValue::I32(sum)] => sum,
-        ref other => panic!("unexpected result {other:?}"),
-    }
+    Module::from_wat(engine, &add_guest()).unwrap()
 }
 
 /// The same `add` as the bundle's, registered directly.
