@@ -461,3 +461,19 @@ fn the_wrong_type_is_a_type_mismatch_naming_the_node() {
         "node 0: expected list<u16>, found list<u8>"
     );
 }
+
+/// Every node is held to its kind, also one no path from the root reaches:
+/// a `u16` node without its two bytes makes the buffer invalid though the
+/// root (the string "bc") never visits it. The reference decoder checks
+/// every node the same way; the differential fuzz target found the gap.
+#[test]
+fn a_bad_scalar_no_path_reaches_is_still_rejected() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fuzz/corpus/differential/unreachable-u16-without-payload"
+    ))
+    .unwrap();
+    let err = abi::decode(&bytes).unwrap_err();
+    assert_eq!(err.kind(), &AbiErrorKind::PayloadTooShort, "{err}");
+    assert!(err.to_string().starts_with("node 0:"), "{err}");
+}

@@ -20,6 +20,26 @@ use super::{AbiError, AbiErrorKind, Kind, Limits, Wire};
 /// Buffers with at most this many nodes decode without touching the heap.
 const INLINE_NODES: usize = 16;
 
+/// The payload width of each fixed-width scalar kind, by kind byte; `0`
+/// for every other kind (their payloads are checked when visited).
+const SCALAR_WIDTH: [u8; 256] = {
+    let mut w = [0u8; 256];
+    w[Kind::Bool as usize] = 1;
+    w[Kind::S32 as usize] = 4;
+    w[Kind::S64 as usize] = 8;
+    w[Kind::F32 as usize] = 4;
+    w[Kind::F64 as usize] = 8;
+    w[Kind::U8 as usize] = 1;
+    w[Kind::U16 as usize] = 2;
+    w[Kind::U32 as usize] = 4;
+    w[Kind::U64 as usize] = 8;
+    w[Kind::S8 as usize] = 1;
+    w[Kind::S16 as usize] = 2;
+    w[Kind::Char as usize] = 4;
+    w[Kind::Flags as usize] = 8;
+    w
+};
+
 /// Set in a node's table slot while the node is on the path from the root
 /// (cycle detection). Payload offsets stay below it because [`Decoder::new`]
 /// refuses buffers of 2 GiB and more.
@@ -206,6 +226,20 @@ impl<'a> Decoder<'a> {
             let start = pos + NODE_HEADER_LEN;
             if len > max_payload || buf.len() - start < len {
                 return Err(payload_error(i as u32, len, max_payload));
+            }
+            // A fixed-width scalar is held to its width here, so that a node
+            // no path reaches is as valid as the others (the reference
+            // checks every node; found by the differential fuzz target).
+            let width = SCALAR_WIDTH[kind as usize];
+            if width != 0 && len != width as usize {
+                return Err(AbiError::at(
+                    i as u32,
+                    if len < width as usize {
+                        AbiErrorKind::PayloadTooShort
+                    } else {
+                        AbiErrorKind::PayloadTrailing
+                    },
+                ));
             }
             match &mut self.table {
                 NodeTable::Inline(slots) => slots[i] = start as u32,
