@@ -169,7 +169,8 @@ fn reference_reads_the_same(value: &Value) -> bool {
         })
 }
 
-fn to_ref_type(t: &ValueType) -> reference::ValueType {
+/// packr's type as the reference's (also used by packr-runtime/tests/abi_interop.rs).
+pub fn to_ref_type(t: &ValueType) -> reference::ValueType {
     use reference::ValueType as R;
     match t {
         ValueType::Bool => R::Bool,
@@ -204,7 +205,8 @@ fn to_ref_type(t: &ValueType) -> reference::ValueType {
     }
 }
 
-fn to_ref(v: &Value) -> reference::Value {
+/// packr's value as the reference's (also used by packr-runtime/tests/abi_interop.rs).
+pub fn to_ref(v: &Value) -> reference::Value {
     use reference::Value as R;
     match v {
         Value::Bool(x) => R::Bool(*x),

@@ -6,118 +6,12 @@ use packr_abi as reference;
 use packr_runtime::abi::{self, Name, Value, ValueType};
 use proptest::prelude::*;
 
-fn to_ref_type(t: &ValueType) -> reference::ValueType {
-    use reference::ValueType as R;
-    match t {
-        ValueType::Bool => R::Bool,
-        ValueType::U8 => R::U8,
-        ValueType::U16 => R::U16,
-        ValueType::U32 => R::U32,
-        ValueType::U64 => R::U64,
-        ValueType::S8 => R::S8,
-        ValueType::S16 => R::S16,
-        ValueType::S32 => R::S32,
-        ValueType::S64 => R::S64,
-        ValueType::F32 => R::F32,
-        ValueType::F64 => R::F64,
-        ValueType::Char => R::Char,
-        ValueType::String => R::String,
-        ValueType::Flags => R::Flags,
-        ValueType::List(t) => R::List(Box::new(to_ref_type(t))),
-        ValueType::Option(t) => R::Option(Box::new(to_ref_type(t))),
-        ValueType::Result { ok, err } => R::Result {
-            ok: Box::new(to_ref_type(ok)),
-            err: Box::new(to_ref_type(err)),
-        },
-        ValueType::Record(n) => R::Record(n.to_string()),
-        ValueType::Variant(n) => R::Variant(n.to_string()),
-        ValueType::Tuple(items) => R::Tuple(items.iter().map(to_ref_type).collect()),
-        // The version-2 reference has no maps or sets: it carries them as
-        // `list<tuple<K, V>>` and `list<T>`, what packr writes under v2.
-        ValueType::Map { key, value } => R::List(Box::new(R::Tuple(vec![
-            to_ref_type(key),
-            to_ref_type(value),
-        ]))),
-        ValueType::Set(t) => R::List(Box::new(to_ref_type(t))),
-    }
-}
-
-fn to_ref(v: &Value) -> reference::Value {
-    use reference::Value as R;
-    match v {
-        Value::Bool(x) => R::Bool(*x),
-        Value::U8(x) => R::U8(*x),
-        Value::U16(x) => R::U16(*x),
-        Value::U32(x) => R::U32(*x),
-        Value::U64(x) => R::U64(*x),
-        Value::S8(x) => R::S8(*x),
-        Value::S16(x) => R::S16(*x),
-        Value::S32(x) => R::S32(*x),
-        Value::S64(x) => R::S64(*x),
-        Value::F32(x) => R::F32(*x),
-        Value::F64(x) => R::F64(*x),
-        Value::Char(x) => R::Char(*x),
-        Value::String(x) => R::String(x.clone()),
-        Value::Flags(x) => R::Flags(*x),
-        Value::List { elem_type, items } => R::List {
-            elem_type: to_ref_type(elem_type),
-            items: items.iter().map(to_ref).collect(),
-        },
-        Value::Option { inner_type, value } => R::Option {
-            inner_type: to_ref_type(inner_type),
-            value: value.as_ref().map(|v| Box::new(to_ref(v))),
-        },
-        Value::Result {
-            ok_type,
-            err_type,
-            value,
-        } => R::Result {
-            ok_type: to_ref_type(ok_type),
-            err_type: to_ref_type(err_type),
-            value: match value {
-                Ok(v) => Ok(Box::new(to_ref(v))),
-                Err(v) => Err(Box::new(to_ref(v))),
-            },
-        },
-        Value::Record { type_name, fields } => R::Record {
-            type_name: type_name.to_string(),
-            fields: fields
-                .iter()
-                .map(|(n, v)| (n.to_string(), to_ref(v)))
-                .collect(),
-        },
-        Value::Variant {
-            type_name,
-            case_name,
-            tag,
-            payload,
-        } => R::Variant {
-            type_name: type_name.to_string(),
-            case_name: case_name.to_string(),
-            tag: *tag as usize,
-            payload: payload.iter().map(to_ref).collect(),
-        },
-        Value::Tuple(items) => R::Tuple(items.iter().map(to_ref).collect()),
-        Value::Map {
-            key_type,
-            value_type,
-            entries,
-        } => R::List {
-            elem_type: reference::ValueType::Tuple(vec![
-                to_ref_type(key_type),
-                to_ref_type(value_type),
-            ]),
-            items: entries
-                .iter()
-                .map(|(k, v)| R::Tuple(vec![to_ref(k), to_ref(v)]))
-                .collect(),
-        },
-        Value::Set { elem_type, items } => R::List {
-            elem_type: to_ref_type(elem_type),
-            items: items.iter().map(to_ref).collect(),
-        },
-    }
-}
+// The conversions to the reference's types are the fuzz targets' own
+// (fuzz/src/lib.rs), so both compare packr with the reference alike.
+#[path = "../../fuzz/src/lib.rs"]
+#[allow(dead_code)] // the targets' entry points are for fuzz_corpus.rs
+mod fuzz_entries;
+use fuzz_entries::to_ref;
 
 fn name() -> impl Strategy<Value = Name> {
     "[a-z][a-z0-9-]{0,8}".prop_map(Name::from)
